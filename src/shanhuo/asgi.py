@@ -1,0 +1,5 @@
+"""ASGI entry point for uvicorn workers: ``uvicorn shanhuo.asgi:app``."""
+
+from shanhuo.app import create_app
+
+app = create_app()

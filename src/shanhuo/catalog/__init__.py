@@ -1,0 +1,1 @@
+"""Catalog: specialty-produce products, variants (SKUs) with stock, photos, browse and search."""

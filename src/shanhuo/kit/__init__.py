@@ -1,0 +1,1 @@
+"""Leaf shared kernel: imports no domain (checked by import-linter)."""

@@ -1,0 +1,43 @@
+"""Request-scoped dependencies shared by every domain's routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from shanhuo.config import Settings  # settings is a leaf too
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request. Routes that write call ``db.commit()`` themselves, before
+    they answer, so "acknowledged" always means "committed"; anything left is rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def client_address(request: Request) -> str:
+    forwarded = (
+        request.headers.get("x-forwarded-for")
+        if request.app.state.settings.env == "production"
+        else None
+    )
+    if forwarded:
+        return forwarded.split(",")[0].strip()[:64]
+    return (request.client.host if request.client else "unknown")[:64]
+
+
+Db = Annotated[Session, Depends(get_db)]
+AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+ClientAddress = Annotated[str, Depends(client_address)]

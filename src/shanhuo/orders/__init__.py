@@ -1,0 +1,1 @@
+"""Orders: cart, multi-store checkout, stock reservation, order states and timeouts."""

@@ -1,0 +1,1 @@
+"""Payments: provider interface, the sandbox provider, signed callbacks, refunds, settlements."""

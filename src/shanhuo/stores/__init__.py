@@ -1,0 +1,1 @@
+"""Stores: a rural entrepreneur opens a store; the first one is a new-entrepreneur event."""

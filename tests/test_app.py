@@ -1,0 +1,23 @@
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_unknown_api_path_is_problem_json(client: TestClient) -> None:
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == "not_found"
+    assert body["message_zh"] and body["message_en"] == "Not found"
+
+
+def test_schema_comes_from_migrations(db: Session) -> None:
+    version = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    assert version >= "0002"
+    categories = db.execute(text("SELECT count(*) FROM category")).scalar_one()
+    assert categories >= 10

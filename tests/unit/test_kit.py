@@ -1,0 +1,40 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from shanhuo.kit.masking import mask_mobile, mask_mobiles_in, mask_name
+from shanhuo.kit.money import fen_times_rate, format_fen, yuan_to_fen
+from shanhuo.kit.timeutil import format_local
+
+
+def test_format_fen_shows_yuan_with_two_decimals() -> None:
+    assert format_fen(1230) == "¥12.30"
+    assert format_fen(5) == "¥0.05"
+    assert format_fen(123456789) == "¥1,234,567.89"
+    assert format_fen(-250) == "-¥2.50"
+
+
+def test_fee_rounds_half_up_to_the_fen() -> None:
+    assert fen_times_rate(10_000, Decimal("0.006")) == 60
+    assert fen_times_rate(250, Decimal("0.006")) == 2  # 1.5 fen rounds up
+    assert fen_times_rate(0, Decimal("0.006")) == 0
+
+
+def test_yuan_to_fen_parses_what_a_person_types() -> None:
+    assert yuan_to_fen("12.3") == 1230
+    assert yuan_to_fen("¥1,000") == 100_000
+    with pytest.raises(ValueError):
+        yuan_to_fen("1.234")
+
+
+def test_masking_hides_the_middle_of_numbers_and_names() -> None:
+    assert mask_mobile("13812341234") == "138****1234"
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_mobiles_in("sent 13812341234 code") == "sent 138****1234 code"
+    assert mask_mobiles_in("order 2026061813812341234") == "order 2026061813812341234"
+
+
+def test_local_time_is_asia_shanghai() -> None:
+    assert format_local(datetime(2026, 6, 18, 16, 30, tzinfo=UTC)) == "2026-06-19 00:30"
