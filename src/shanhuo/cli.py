@@ -5,14 +5,26 @@ from __future__ import annotations
 import typer
 import uvicorn
 
+from shanhuo.accounts import cli as accounts_cli
+from shanhuo.catalog import cli as catalog_cli
 from shanhuo.config import get_settings
 from shanhuo.kit.migrate import upgrade as migrate_upgrade
+from shanhuo.orders import cli as orders_cli
+from shanhuo.payments import cli as payments_cli
+from shanhuo.regions import cli as regions_cli
+from shanhuo.stores import cli as stores_cli
 
 app = typer.Typer(
     help="山货 Shanhuo — farm-to-city e-commerce for western China", no_args_is_help=True
 )
 db_app = typer.Typer(help="Database schema (Alembic migrations)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(regions_cli.app, name="regions")
+app.add_typer(accounts_cli.app, name="accounts")
+app.add_typer(stores_cli.app, name="stores")
+app.add_typer(catalog_cli.app, name="catalog")
+app.add_typer(orders_cli.app, name="orders")
+app.add_typer(payments_cli.app, name="payments")
 
 
 @db_app.command("upgrade")

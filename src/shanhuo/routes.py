@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from shanhuo.accounts import api as accounts_api
+from shanhuo.accounts import pages as accounts_pages
+from shanhuo.catalog import api as catalog_api
+from shanhuo.catalog import pages as catalog_pages
 from shanhuo.config import Settings
+from shanhuo.orders import api as orders_api
+from shanhuo.orders import pages as orders_pages
+from shanhuo.payments import api as payments_api
+from shanhuo.payments import pages as payments_pages
+from shanhuo.regions import api as regions_api
+from shanhuo.regions import pages as regions_pages
+from shanhuo.stores import api as stores_api
+from shanhuo.stores import pages as stores_pages
 
 health = APIRouter()
 
@@ -16,4 +28,14 @@ def healthz() -> dict[str, str]:
 
 def include_routes(app: FastAPI, settings: Settings) -> None:
     app.include_router(health)
-    # Each domain adds its API router (prefix /api/...) and its page router here.
+    for api in (regions_api, accounts_api, stores_api, catalog_api, orders_api, payments_api):
+        app.include_router(api.router)
+    for pages in (
+        regions_pages,
+        accounts_pages,
+        stores_pages,
+        catalog_pages,
+        orders_pages,
+        payments_pages,
+    ):
+        app.include_router(pages.router)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 02:43:13.636400
+Create Date: (regenerated from the models)
 """
 
 from collections.abc import Sequence

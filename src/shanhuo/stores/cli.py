@@ -1,0 +1,7 @@
+"""`shanhuo stores ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="stores", no_args_is_help=True)
