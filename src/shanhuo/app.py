@@ -6,10 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -54,6 +55,10 @@ def _problem(request: Request, status: int, body: dict[str, Any]) -> Response:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ShanhuoError)
     async def _domain_error(request: Request, exc: ShanhuoError) -> Response:
+        if exc.status == 401 and wants_html(request):
+            # A page that needs a signed-in person sends them to sign in, then back.
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
         return _problem(request, exc.status, exc.to_problem(request.url.path))
 
     @app.exception_handler(RequestValidationError)
