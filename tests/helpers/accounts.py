@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from shanhuo.accounts.sms import ConsoleSms
 from shanhuo.accounts.tokens import issue_token
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import User, UserRole
@@ -39,3 +43,28 @@ def auth_headers(session: Session, user: User) -> dict[str, str]:
     token = issue_token(session, user, kind="api", days=1)
     session.commit()
     return {"Authorization": f"Bearer {token}"}
+
+
+def console_sms(app: FastAPI) -> ConsoleSms:
+    """The app's development SMS adapter, whose outbox holds the codes sent."""
+    sms = app.state.sms
+    assert isinstance(sms, ConsoleSms)
+    return sms
+
+
+def request_code(client: TestClient, app: FastAPI, mobile: str) -> str:
+    """Ask for a sign-in code through the API and read it from the SMS outbox."""
+    response = client.post("/api/auth/otp", json={"mobile": mobile})
+    assert response.status_code == 202, response.text
+    code = console_sms(app).latest_code(mobile)
+    assert code is not None
+    return code
+
+
+def sign_in_by_code(client: TestClient, app: FastAPI, mobile: str) -> dict[str, Any]:
+    """The whole API sign-in: request a code, exchange it; returns the ``{token, user}`` body."""
+    code = request_code(client, app, mobile)
+    response = client.post("/api/auth/token", json={"mobile": mobile, "code": code})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
