@@ -21,3 +21,12 @@ def test_schema_comes_from_migrations(db: Session) -> None:
     assert version >= "0002"
     categories = db.execute(text("SELECT count(*) FROM category")).scalar_one()
     assert categories >= 10
+
+
+def test_api_docs_are_served_without_any_outside_host(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text and "https://" not in page.text
+    assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "山货 Shanhuo API"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,11 +17,14 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shanhuo import __version__
+from shanhuo.accounts.sms import make_sms_sender
 from shanhuo.config import Settings, get_settings
 from shanhuo.kit.db import make_engine, make_session_factory
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.masking import MaskMobileFilter
+from shanhuo.orders.sweeper import run_sweeper
 from shanhuo.web.render import STATIC_DIR, render, wants_html
+from shanhuo.web.vendor import mount_api_docs
 
 log = logging.getLogger("shanhuo")
 
@@ -133,7 +137,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.engine = engine or make_engine(settings.sqlalchemy_url)
         if "session_factory" not in app.state._state:
             app.state.session_factory = make_session_factory(app.state.engine)
+        # Payment timeouts: a background sweeper (off in tests, which call expire_unpaid).
+        stop_sweeper = asyncio.Event()
+        sweeper = (
+            asyncio.create_task(run_sweeper(app.state.session_factory, stop_sweeper))
+            if settings.env != "test"
+            else None
+        )
         yield
+        if sweeper is not None:
+            stop_sweeper.set()
+            await sweeper
         if owned:
             app.state.engine.dispose()
 
@@ -143,11 +157,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description="Farm-to-city e-commerce for western China. Errors are RFC 9457 problem+json "
         "with a stable `code` and messages in zh-CN and English.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
+    app.state.sms = make_sms_sender(settings)
     _configure_logging()
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    mount_api_docs(app)
 
     from shanhuo.routes import include_routes
 

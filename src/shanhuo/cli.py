@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import typer
 import uvicorn
+from rich.progress import Progress
+from sqlalchemy.orm import Session
 
 from shanhuo.accounts import cli as accounts_cli
 from shanhuo.catalog import cli as catalog_cli
-from shanhuo.config import get_settings
+from shanhuo.config import Settings, get_settings
+from shanhuo.demo.seed import DemoSummary
+from shanhuo.kit.db import make_engine
 from shanhuo.kit.migrate import upgrade as migrate_upgrade
 from shanhuo.orders import cli as orders_cli
 from shanhuo.payments import cli as payments_cli
@@ -45,6 +49,82 @@ def serve(
     """Run the web server (pages and JSON API)."""
     get_settings().data_dir.mkdir(parents=True, exist_ok=True)
     uvicorn.run("shanhuo.asgi:app", host=host, port=port, workers=workers, factory=False)
+
+
+def _prepare_database(settings: Settings, *, townships: bool) -> None:
+    """Schema from migrations, then every province, prefecture and county (and townships)."""
+    from shanhuo.regions.loader import load_standard_regions
+    from shanhuo.regions.rules import MAINLAND_PROVINCES
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate_upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with Session(engine) as session:
+            summary = load_standard_regions(
+                session, township_provinces=sorted(MAINLAND_PROVINCES) if townships else ()
+            )
+            session.commit()
+        typer.echo(f"regions: {summary.describe()}")
+    finally:
+        engine.dispose()
+
+
+def _seed(settings: Settings) -> DemoSummary:
+    from shanhuo.demo.seed import seed_demo
+
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with Session(engine) as session, Progress(transient=True) as progress:
+            task = progress.add_task("seeding demo", total=None)
+            summary = seed_demo(
+                session, settings, progress=lambda m: progress.update(task, description=m)
+            )
+            session.commit()
+        return summary
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def seed() -> None:
+    """Seed the demo marketplace into the configured database (does nothing if it has stores)."""
+    settings = get_settings()
+    _prepare_database(settings, townships=False)
+    summary = _seed(settings)
+    typer.echo(
+        f"{'seeded' if summary.created else 'already seeded'}: {summary.stores} stores, "
+        f"{summary.products} products, {summary.orders} orders"
+    )
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port"),
+) -> None:
+    """Make the database, load regions, seed the demo, and start the server."""
+    settings = get_settings()
+    _prepare_database(settings, townships=True)
+    summary = _seed(settings)
+    url = f"http://{host}:{port}"
+    typer.echo(
+        "\n".join(
+            [
+                "",
+                f"山货 Shanhuo demo: {summary.stores} stores, {summary.products} products, "
+                f"{summary.orders} orders",
+                f"  打开 Open:            {url}/",
+                f"  接口文档 API docs:    {url}/docs",
+                "  演示账号 Demo sign-ins (验证码打印在本终端 / the code is printed in this console):",
+                f"    卖家 seller:  {summary.seller_mobile}",
+                f"    买家 buyer:   {summary.buyer_mobile}",
+                f"    管理员 admin: {summary.admin_mobile}",
+                "",
+            ]
+        )
+    )
+    uvicorn.run("shanhuo.asgi:app", host=host, port=port)
 
 
 def main() -> None:
