@@ -30,3 +30,24 @@ def test_api_docs_are_served_without_any_outside_host(client: TestClient) -> Non
     assert "cdn." not in page.text and "https://" not in page.text
     assert client.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "山货 Shanhuo API"
+
+
+def test_signed_out_form_post_returns_to_the_page_it_came_from(client: TestClient) -> None:
+    response = client.post(
+        "/cart/items",
+        data={"sku_id": "1", "quantity": "1"},
+        headers={"accept": "text/html", "referer": "http://testserver/products/7?x=1"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=%2Fproducts%2F7%3Fx%3D1"
+
+
+def test_signed_out_form_post_from_another_site_returns_home(client: TestClient) -> None:
+    response = client.post(
+        "/cart/items",
+        data={"sku_id": "1", "quantity": "1"},
+        headers={"accept": "text/html", "referer": "https://evil.example/products/7"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/signin?next=%2F"

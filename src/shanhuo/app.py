@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -56,12 +56,24 @@ def _problem(request: Request, status: int, body: dict[str, Any]) -> Response:
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def _return_path(request: Request) -> str:
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    if same_site and referer.path.startswith("/") and not referer.path.startswith("//"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ShanhuoError)
     async def _domain_error(request: Request, exc: ShanhuoError) -> Response:
         if exc.status == 401 and wants_html(request):
-            # A page that needs a signed-in person sends them to sign in, then back.
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            # A page that needs a signed-in person sends them to sign in, then back. A form
+            # post cannot be replayed by a redirect, so they come back to the page the form
+            # was on (e.g. the product page after "add to cart") and press it again.
+            target = _return_path(request)
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
         return _problem(request, exc.status, exc.to_problem(request.url.path))
 
