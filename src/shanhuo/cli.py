@@ -11,11 +11,16 @@ from shanhuo.accounts import cli as accounts_cli
 from shanhuo.catalog import cli as catalog_cli
 from shanhuo.config import Settings, get_settings
 from shanhuo.demo.seed import DemoSummary
+from shanhuo.finance import cli as finance_cli
 from shanhuo.kit.db import make_engine
 from shanhuo.kit.migrate import upgrade as migrate_upgrade
+from shanhuo.live import cli as live_cli
+from shanhuo.logistics import cli as logistics_cli
 from shanhuo.orders import cli as orders_cli
 from shanhuo.payments import cli as payments_cli
 from shanhuo.regions import cli as regions_cli
+from shanhuo.report import cli as report_cli
+from shanhuo.simulate import cli as simulate_cli
 from shanhuo.stores import cli as stores_cli
 
 app = typer.Typer(
@@ -29,10 +34,15 @@ app.add_typer(stores_cli.app, name="stores")
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(orders_cli.app, name="orders")
 app.add_typer(payments_cli.app, name="payments")
+app.add_typer(live_cli.app, name="live")
+app.add_typer(logistics_cli.app, name="logistics")
+app.add_typer(finance_cli.app, name="finance")
+app.add_typer(report_cli.app, name="report")
+app.add_typer(simulate_cli.app, name="simulate")
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Create or upgrade the schema (the only way a schema is made)."""
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
