@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shanhuo.catalog import rules
-from shanhuo.catalog.images import check_image, read_bounded
+from shanhuo.catalog.images import check_image, prepare_for_web, read_bounded
 from shanhuo.catalog.schemas import (
     PhotoRead,
     ProductCreate,
@@ -298,7 +298,7 @@ def add_photo(
     session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
     count = session.scalar(select(func.count()).where(ProductPhoto.product_id == product.id))
     rules.check_photo_count(count or 0)
-    image = check_image(read_bounded(stream, max_bytes))
+    image = prepare_for_web(check_image(read_bounded(stream, max_bytes)))
     key = new_key(image.extension)
     storage.save(key, image.data)
     last_sort = session.scalar(
