@@ -51,3 +51,20 @@ def test_signed_out_form_post_from_another_site_returns_home(client: TestClient)
         follow_redirects=False,
     )
     assert response.headers["location"] == "/signin?next=%2F"
+
+
+def test_access_log_lines_have_mobiles_masked(client: TestClient, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/search?q=13812345678", "1.1", 200),
+        None,
+    )
+    assert logging.getLogger("uvicorn.access").filter(record)
+    assert "13812345678" not in record.getMessage()
+    assert "138****5678" in record.getMessage()

@@ -137,6 +137,12 @@ def _configure_logging() -> None:
         handler.addFilter(MaskMobileFilter())
         root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # uvicorn's loggers do not propagate to the root: an access-log line with a number in
+    # its URL (a search for a mobile, say) must be masked too.
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskMobileFilter) for f in logger.filters):
+            logger.addFilter(MaskMobileFilter())
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
