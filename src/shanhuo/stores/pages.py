@@ -9,9 +9,9 @@ Forms POST and answer with a 303 redirect; a form that fails is shown again with
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,11 +102,7 @@ def new_store_form(
 FormText = Annotated[str, Form()]
 
 
-@router.post("/seller/stores/new", response_class=HTMLResponse)
-def open_store_submit(
-    request: Request,
-    db: Db,
-    user: CurrentUser,
+def store_form_values(
     name: FormText = "",
     category_code: FormText = "",
     description: FormText = "",
@@ -115,8 +111,9 @@ def open_store_submit(
     village_code: FormText = "",
     address: FormText = "",
     contact_mobile: FormText = "",
-) -> Response:
-    values = {
+) -> dict[str, str]:
+    """The store form as typed (shown again on error), codes and mobile trimmed."""
+    return {
         "name": name,
         "category_code": category_code,
         "description": description,
@@ -126,16 +123,30 @@ def open_store_submit(
         "address": address,
         "contact_mobile": contact_mobile.strip(),
     }
+
+
+StoreFormValues = Annotated[dict[str, str], Depends(store_form_values)]
+FormModel = TypeVar("FormModel", StoreCreate, StoreUpdate)
+
+
+def _parse_store_form(model: type[FormModel], values: dict[str, str]) -> FormModel:
+    """Blank optional codes mean "none"; the schema does the rest of the checking."""
+    return parse_form(
+        model,
+        {
+            **values,
+            "township_code": blank_to_none(values["township_code"]),
+            "village_code": blank_to_none(values["village_code"]),
+        },
+    )
+
+
+@router.post("/seller/stores/new", response_class=HTMLResponse)
+def open_store_submit(
+    request: Request, db: Db, user: CurrentUser, values: StoreFormValues
+) -> Response:
     try:
-        data = parse_form(
-            StoreCreate,
-            {
-                **values,
-                "township_code": blank_to_none(township_code),
-                "village_code": blank_to_none(village_code),
-            },
-        )
-        store = service.open_store(db, user, data)
+        store = service.open_store(db, user, _parse_store_form(StoreCreate, values))
         db.commit()
     except ShanhuoError as exc:
         db.rollback()
@@ -168,39 +179,11 @@ def edit_store_form(
 
 @router.post("/seller/stores/{store_id}", response_class=HTMLResponse)
 def edit_store_submit(
-    request: Request,
-    store_id: int,
-    db: Db,
-    user: CurrentUser,
-    name: FormText = "",
-    category_code: FormText = "",
-    description: FormText = "",
-    county_code: FormText = "",
-    township_code: FormText = "",
-    village_code: FormText = "",
-    address: FormText = "",
-    contact_mobile: FormText = "",
+    request: Request, store_id: int, db: Db, user: CurrentUser, values: StoreFormValues
 ) -> Response:
     store = service.get_owned_store(db, store_id, user)
-    values = {
-        "name": name,
-        "category_code": category_code,
-        "description": description,
-        "county_code": county_code.strip(),
-        "township_code": township_code.strip(),
-        "village_code": village_code.strip(),
-        "address": address,
-        "contact_mobile": contact_mobile.strip(),
-    }
     try:
-        data = parse_form(
-            StoreUpdate,
-            {
-                **values,
-                "township_code": blank_to_none(township_code),
-                "village_code": blank_to_none(village_code),
-            },
-        )
+        data = _parse_store_form(StoreUpdate, values)
         service.update_store(db, store.id, data, user=user)
         db.commit()
     except ShanhuoError as exc:
