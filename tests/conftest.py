@@ -24,6 +24,10 @@ from shanhuo.kit.db import make_engine
 from shanhuo.kit.migrate import upgrade
 from shanhuo.models import Base
 
+# Tests call periodic jobs directly; a background loop sharing a test's connection from
+# another thread would corrupt its savepoints.
+os.environ.setdefault("SHANHUO_BACKGROUND_JOBS", "false")
+
 # Reference data kept between tests in the committed-data fixture.
 REFERENCE_TABLES = {"region", "category", "alembic_version"}
 
@@ -132,4 +136,6 @@ def committed_engine(engine: Engine) -> Iterator[Engine]:
         else:
             for table in tables:
                 conn.execute(table.delete())
-            conn.execute(text("DELETE FROM region WHERE level IN ('township', 'village')"))
+        # Townships and villages are made by tests; provinces to counties are reference data.
+        conn.execute(text("DELETE FROM region WHERE level = 'village'"))
+        conn.execute(text("DELETE FROM region WHERE level = 'township'"))

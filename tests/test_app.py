@@ -17,8 +17,8 @@ def test_unknown_api_path_is_problem_json(client: TestClient) -> None:
 
 
 def test_schema_comes_from_migrations(db: Session) -> None:
-    version = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version >= "0002"
+    versions = set(db.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    assert versions and min(versions) >= "0002"
     categories = db.execute(text("SELECT count(*) FROM category")).scalar_one()
     assert categories >= 10
 

@@ -38,3 +38,44 @@ def test_masking_hides_the_middle_of_numbers_and_names() -> None:
 
 def test_local_time_is_asia_shanghai() -> None:
     assert format_local(datetime(2026, 6, 18, 16, 30, tzinfo=UTC)) == "2026-06-19 00:30"
+
+
+def test_sqlite_request_sessions_hold_the_write_lock_only_until_the_root_commit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from shanhuo.kit.db import make_engine, make_session_factory, use_sqlite_write_lock_until_commit
+
+    path = tmp_path / "lock.db"
+    factory = make_session_factory(make_engine(f"sqlite:///{path}"))
+
+    def locked() -> bool:
+        probe = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+
+    writer = factory()
+    use_sqlite_write_lock_until_commit(writer, may_write=True)
+    writer.execute(text("CREATE TABLE t (x INTEGER)"))
+    assert locked()
+    with writer.begin_nested():  # a released SAVEPOINT keeps the same transaction
+        writer.execute(text("INSERT INTO t VALUES (1)"))
+    writer.execute(text("INSERT INTO t VALUES (2)"))
+    assert locked()
+    writer.commit()
+    assert writer.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
+    assert not locked()  # the read after the commit takes no write lock
+    writer.close()
+
+    reader = factory()
+    use_sqlite_write_lock_until_commit(reader, may_write=False)
+    assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
+    assert not locked()
+    reader.close()

@@ -6,16 +6,24 @@ SQLite notes, because they decide correctness under concurrency:
   transactions never both read and then both try to upgrade to a write (which SQLite answers
   with an immediate SQLITE_BUSY, not a wait). Writers queue on ``busy_timeout`` instead.
 - pysqlite's own transaction handling is switched off so SAVEPOINTs (used by tests) work.
+- Reads take no write lock: a request that cannot write (GET/HEAD), the sign-in lookup every
+  request makes, and whatever a route reads *after* its commit to build the answer run in
+  DEFERRED transactions (``use_sqlite_write_lock_until_commit``, ``read_only_session``).
+  Holding the write lock while FastAPI hops to another threadpool slot (dependencies,
+  response validation) deadlocked once the 40 slots were all waiting for that lock
+  (regression test: tests/e2e/test_server_under_load.py).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BEGIN_OPTION = "shanhuo_sqlite_begin"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -23,7 +31,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            **kwargs,
+            **_sqlite_pool(url, kwargs),
         )
         _configure_sqlite(engine)
         return engine
@@ -31,6 +39,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _sqlite_pool(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """As many pooled connections as the threadpool has threads (anyio's default is 40)."""
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return kwargs
+    return {"pool_size": 20, "max_overflow": 20} | kwargs
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -46,7 +61,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -55,3 +71,38 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def read_only_session(factory: sessionmaker[Session]) -> Session:
+    """A session for reads only. On SQLite its transaction is DEFERRED, so it never waits for
+    (or holds) the write lock; on PostgreSQL it is an ordinary read. Never write with it."""
+    session = factory()
+    session.connection(execution_options={SQLITE_BEGIN_OPTION: "DEFERRED"})
+    return session
+
+
+@lru_cache(maxsize=16)
+def _deferred(engine: Engine) -> Engine:
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+
+
+def use_sqlite_write_lock_until_commit(session: Session, *, may_write: bool) -> None:
+    """SQLite request sessions: the write lock (BEGIN IMMEDIATE) only for a transaction that
+    may write, and only until it commits; later transactions in the same session only read.
+
+    The switch happens on the *root* commit: ``after_commit`` also fires for a released
+    SAVEPOINT, and switching the bind inside a transaction would open a second connection.
+    A no-op for PostgreSQL and for sessions bound to a connection (tests)."""
+    bind = session.bind
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return
+    reader = _deferred(bind)
+    if not may_write:
+        session.bind = reader
+        return
+
+    def _read_after_commit(committed: Session) -> None:
+        if not committed.in_nested_transaction():  # the root commit, not a released SAVEPOINT
+            committed.bind = reader
+
+    event.listen(session, "after_commit", _read_after_commit)

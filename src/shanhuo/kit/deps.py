@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from shanhuo.config import Settings  # settings is a leaf too
+from shanhuo.kit.db import use_sqlite_write_lock_until_commit
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session per request. Routes that write call ``db.commit()`` themselves, before
-    they answer, so "acknowledged" always means "committed"; anything left is rolled back."""
+    they answer, so "acknowledged" always means "committed"; anything left is rolled back.
+
+    On SQLite only a request that may write takes the write lock, and only until it commits
+    (see ``kit.db``). This dependency is ``async`` so its teardown runs on the event loop as
+    soon as the response is done, never waiting for a free threadpool slot."""
     session: Session = request.app.state.session_factory()
+    use_sqlite_write_lock_until_commit(session, may_write=request.method not in SAFE_METHODS)
     try:
         yield session
     finally:
