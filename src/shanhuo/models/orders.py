@@ -74,6 +74,11 @@ class Order(Base):
     completed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
+    # Live rooms (migration 0003): the session an order was placed from, the flash deal it
+    # came from, and a live-room coupon's discount (total_fen = items_fen + shipping - discount).
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    deal_id: Mapped[int | None] = mapped_column(index=True)
+    discount_fen: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class OrderLine(Base):

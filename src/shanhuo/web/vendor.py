@@ -37,3 +37,14 @@ def mount_api_docs(app: FastAPI) -> None:
             swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+
+def mount_player(app: FastAPI) -> None:
+    """Live rooms: hls.js (npm) at /vendor/hls.js, and the HLS files we make ourselves (the
+    demo's ffmpeg test stream, ``shanhuo live demo-stream``) at /media/live from the data dir."""
+    hls = node_modules() / "hls.js" / "dist"
+    if not hls.is_dir():
+        raise RuntimeError(f"{hls} is missing: run `make install` (npm ci)")
+    app.mount("/vendor/hls.js", StaticFiles(directory=str(hls)), name="hls.js")
+    media = Path(app.state.settings.data_dir) / "media" / "live"
+    app.mount("/media/live", StaticFiles(directory=str(media), check_dir=False), name="media-live")
