@@ -1,0 +1,1 @@
+"""Report outputs: tables (CSV, Excel), standalone HTML with charts, PDF."""
