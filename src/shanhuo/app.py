@@ -24,7 +24,7 @@ from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.masking import MaskMobileFilter
 from shanhuo.orders.sweeper import run_sweeper
 from shanhuo.web.render import STATIC_DIR, render, wants_html
-from shanhuo.web.vendor import mount_api_docs
+from shanhuo.web.vendor import mount_api_docs, mount_player
 
 log = logging.getLogger("shanhuo")
 
@@ -159,7 +159,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         stop_sweeper = asyncio.Event()
         sweeper = (
             asyncio.create_task(run_sweeper(app.state.session_factory, stop_sweeper))
-            if settings.env != "test"
+            if settings.run_background_jobs
             else None
         )
         yield
@@ -184,6 +184,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     mount_api_docs(app)
+    mount_player(app)
 
     from shanhuo.routes import include_routes
 

@@ -14,6 +14,7 @@ from shanhuo.demo.seed import DemoSummary
 from shanhuo.finance import cli as finance_cli
 from shanhuo.kit.db import make_engine
 from shanhuo.kit.migrate import upgrade as migrate_upgrade
+from shanhuo.kit.timeutil import utcnow
 from shanhuo.live import cli as live_cli
 from shanhuo.logistics import cli as logistics_cli
 from shanhuo.orders import cli as orders_cli
@@ -80,18 +81,24 @@ def _prepare_database(settings: Settings, *, townships: bool) -> None:
         engine.dispose()
 
 
-def _seed(settings: Settings) -> DemoSummary:
+def _seed(settings: Settings) -> tuple[DemoSummary, list[str]]:
+    from shanhuo.demo.extras import seed_extras
     from shanhuo.demo.seed import seed_demo
 
     engine = make_engine(settings.sqlalchemy_url)
+    now = utcnow()
     try:
-        with Session(engine) as session, Progress(transient=True) as progress:
+        with Progress(transient=True) as progress:
             task = progress.add_task("seeding demo", total=None)
-            summary = seed_demo(
-                session, settings, progress=lambda m: progress.update(task, description=m)
-            )
-            session.commit()
-        return summary
+
+            def report(message: str) -> None:
+                progress.update(task, description=message)
+
+            with Session(engine) as session:
+                summary = seed_demo(session, settings, now=now, progress=report)
+                session.commit()
+            extras = seed_extras(lambda: Session(engine), settings, now=now, progress=report)
+        return summary, extras
     finally:
         engine.dispose()
 
@@ -101,11 +108,13 @@ def seed() -> None:
     """Seed the demo marketplace into the configured database (does nothing if it has stores)."""
     settings = get_settings()
     _prepare_database(settings, townships=False)
-    summary = _seed(settings)
+    summary, extras = _seed(settings)
     typer.echo(
         f"{'seeded' if summary.created else 'already seeded'}: {summary.stores} stores, "
         f"{summary.products} products, {summary.orders} orders"
     )
+    for line in extras:
+        typer.echo(f"  {line}")
 
 
 @app.command()
@@ -116,7 +125,7 @@ def demo(
     """Make the database, load regions, seed the demo, and start the server."""
     settings = get_settings()
     _prepare_database(settings, townships=True)
-    summary = _seed(settings)
+    summary, extras = _seed(settings)
     url = f"http://{host}:{port}"
     typer.echo(
         "\n".join(
@@ -130,6 +139,7 @@ def demo(
                 f"    卖家 seller:  {summary.seller_mobile}",
                 f"    买家 buyer:   {summary.buyer_mobile}",
                 f"    管理员 admin: {summary.admin_mobile}",
+                *(f"  {line}" for line in extras),
                 "",
             ]
         )

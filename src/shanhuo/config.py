@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # Periodic jobs in the server (payment timeouts, live-room ticks). Off in tests, which
+    # call the jobs directly; the test suite sets SHANHUO_BACKGROUND_JOBS=false.
+    background_jobs: bool = True
 
     # Accounts
     sms_backend: Literal["console"] = "console"
@@ -50,6 +53,24 @@ class Settings(BaseSettings):
     payment_sandbox_secret: SecretStr = SecretStr(DEV_PAYMENT_SECRET)
     platform_fee_rate: Decimal = Field(default=Decimal("0.006"), ge=0, lt=1)
 
+    # Live rooms (live/)
+    live_ticker_seconds: float = Field(default=3.0, gt=0, le=60)
+    live_deal_payment_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    live_intake_max_batch: int = Field(default=500, ge=1, le=5000)
+    live_redis_prefix: str = Field(default="shanhuo:", max_length=40)
+    live_bench_endpoints: bool = False  # the echo and naive-intake endpoints of bench/live.py
+
+    # Logistics and routing (logistics/)
+    logistics_free_storage_days: int = Field(default=3, ge=1, le=30)
+    logistics_return_after_days: int = Field(default=7, ge=2, le=60)
+    logistics_pickup_max_attempts: int = Field(default=5, ge=1, le=20)
+    logistics_carrier_transit_hours: int = Field(default=48, ge=1, le=24 * 14)
+    logistics_carrier_webhook_secret: SecretStr = SecretStr("local-carrier-webhook-secret")
+    routing_road_factor: float = Field(default=1.4, ge=1.0, le=4.0)
+    routing_speed_kmh: float = Field(default=35.0, gt=5, le=120)
+    routing_solve_seconds: float = Field(default=3.0, gt=0, le=600)
+    routing_perishable_window_minutes: int = Field(default=240, ge=30, le=24 * 60)
+
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Settings:
         if self.env == "production":
@@ -58,6 +79,10 @@ class Settings(BaseSettings):
             if self.payment_sandbox_secret.get_secret_value() == DEV_PAYMENT_SECRET:
                 raise ValueError("SHANHUO_PAYMENT_SANDBOX_SECRET must be set in production")
         return self
+
+    @property
+    def run_background_jobs(self) -> bool:
+        return self.background_jobs and self.env != "test"
 
     @property
     def sqlalchemy_url(self) -> str:
