@@ -19,8 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shanhuo import __version__
 from shanhuo.accounts.sms import make_sms_sender
 from shanhuo.config import Settings, get_settings
+from shanhuo.finance.jobs import COLLECT_INTERVAL_SECONDS, collect_and_accrue_once
 from shanhuo.kit.db import make_engine, make_session_factory
 from shanhuo.kit.errors import ShanhuoError
+from shanhuo.kit.jobs import run_every
 from shanhuo.kit.masking import MaskMobileFilter
 from shanhuo.orders.sweeper import run_sweeper
 from shanhuo.web.render import STATIC_DIR, render, wants_html
@@ -155,17 +157,27 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.engine = engine or make_engine(settings.sqlalchemy_url)
         if "session_factory" not in app.state._state:
             app.state.session_factory = make_session_factory(app.state.engine)
-        # Payment timeouts: a background sweeper (off in tests, which call expire_unpaid).
-        stop_sweeper = asyncio.Event()
-        sweeper = (
-            asyncio.create_task(run_sweeper(app.state.session_factory, stop_sweeper))
-            if settings.run_background_jobs
-            else None
-        )
+        # Periodic jobs (off in tests, which call them directly): payment timeouts, and
+        # loan repayment from settled sales with daily penalty accrual.
+        stop_jobs = asyncio.Event()
+        jobs = []
+        if settings.run_background_jobs:
+            factory = app.state.session_factory
+            jobs = [
+                asyncio.create_task(run_sweeper(factory, stop_jobs)),
+                asyncio.create_task(
+                    run_every(
+                        "credit collection",
+                        COLLECT_INTERVAL_SECONDS,
+                        lambda: collect_and_accrue_once(factory),
+                        stop_jobs,
+                    )
+                ),
+            ]
         yield
-        if sweeper is not None:
-            stop_sweeper.set()
-            await sweeper
+        stop_jobs.set()
+        for job in jobs:
+            await job
         if owned:
             app.state.engine.dispose()
 

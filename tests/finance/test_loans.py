@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shanhuo.finance import ledger, loans, service
 from shanhuo.kit.timeutil import utcnow
@@ -203,4 +203,22 @@ def test_an_unpaid_instalment_goes_overdue_and_accrues_penalty_once(db: Session)
     penalty = -ledger.account(db, ledger.PENALTY_INCOME, "penalty_income").balance_fen
     assert penalty > 0
     assert loans.statement(db, loan, now=utcnow())["penalty_fen"] == penalty
+    assert ledger.ledger_problems(db) == []
+
+
+def test_the_server_job_repays_from_settled_sales_without_anyone_asking(
+    db: Session, session_factory: sessionmaker[Session]
+) -> None:
+    from shanhuo.finance.jobs import collect_and_accrue_once
+
+    install_model(db)
+    loan = disbursed_loan(db)
+    store = db.get(Store, loan.store_id)
+    _settled_sale(db, store, 20_000)
+    db.commit()
+
+    assert collect_and_accrue_once(session_factory) == (1, 0)
+    assert collect_and_accrue_once(session_factory) == (0, 0)  # idempotent
+    repayment = db.scalars(select(CreditRepayment).where(CreditRepayment.loan_id == loan.id)).one()
+    assert repayment.amount_fen == 6_000
     assert ledger.ledger_problems(db) == []

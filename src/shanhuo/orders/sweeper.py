@@ -6,11 +6,11 @@ app shuts down. ``expire_unpaid`` is a compare-and-set, so several workers sweep
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from shanhuo.kit.jobs import run_every
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.orders.service import expire_unpaid
 
@@ -35,12 +35,5 @@ async def run_sweeper(
     *,
     interval: float = SWEEP_INTERVAL_SECONDS,
 ) -> None:
-    """Sweep every ``interval`` seconds until ``stop`` is set. A failed sweep is logged and
-    retried next time; it never takes the app down."""
-    while not stop.is_set():
-        try:
-            await asyncio.to_thread(sweep_once, session_factory)
-        except Exception:
-            log.exception("payment-timeout sweep failed; will retry")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+    """Sweep every ``interval`` seconds until ``stop`` is set."""
+    await run_every("payment-timeout sweep", interval, lambda: sweep_once(session_factory), stop)
