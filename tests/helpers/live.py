@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.live import deals, rooms
-from shanhuo.live.intake import Ticket, place_batch
+from shanhuo.live.placement import Ticket, place_batch
 from shanhuo.live.schemas import DealCreate, DealOrderCreate, RoomCreate, SessionCreate
 from shanhuo.models import LiveDeal, LiveRoom, LiveRoomProduct, LiveSession, Sku, User
 from tests.helpers.accounts import create_user

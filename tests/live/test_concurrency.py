@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.timeutil import utcnow
-from shanhuo.live.intake import Ticket, place_batch, place_one
+from shanhuo.live.placement import Ticket, place_batch, place_one
 from shanhuo.models import LiveDealBuyer, LiveDealOrder, Order, Sku
 from tests.helpers.accounts import create_user
 from tests.helpers.live import create_live_room, deal_counts, open_deal, order_body

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from shanhuo.kit.errors import Conflict, Invalid, ShanhuoError
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.live import deals
-from shanhuo.live.intake import Ticket, place_batch
+from shanhuo.live.placement import Ticket, place_batch
 from shanhuo.live.schemas import DealCreate, DealOrderRead
 from shanhuo.models import LiveDeal, LiveDealOrder, LiveEvent, Order, OrderLine
 from shanhuo.orders import service as orders_service

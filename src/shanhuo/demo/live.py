@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shanhuo.config import Settings
-from shanhuo.live import comments, coupons, deals, intake, rooms
+from shanhuo.live import comments, coupons, deals, placement, rooms
 from shanhuo.live.cli import DEMO_STREAM, make_demo_stream
 from shanhuo.live.schemas import (
     CouponCreate,
@@ -95,7 +95,7 @@ def seed_live(session: Session, settings: Settings, *, now: datetime, rng: rando
     ordered_at = deal.opens_at + timedelta(seconds=5)
     for buyer in buyers[:3]:
         code, address = ADDRESSES[rng.randrange(len(ADDRESSES))]
-        placed = intake.place_one(
+        placed = placement.place_one(
             session,
             deal_id=deal.id,
             buyer_id=buyer.id,

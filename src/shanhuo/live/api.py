@@ -17,7 +17,7 @@ from shanhuo.kit.deps import AppSettings, Db
 from shanhuo.kit.errors import NotFound, ShanhuoError, Unauthorized
 from shanhuo.kit.ids import hash_token
 from shanhuo.kit.timeutil import utcnow
-from shanhuo.live import actions, comments, coupons, dashboard, deals, intake, realtime, rooms
+from shanhuo.live import actions, comments, coupons, dashboard, deals, placement, realtime, rooms
 from shanhuo.live.schemas import (
     AnchorLinkCreate,
     ClaimRead,
@@ -203,7 +203,7 @@ async def order_from_deal(
     order this Idempotency-Key already placed (200)."""
     key = check_idempotency_key(idempotency_key)
     token = _presented_token(request)
-    ticket = intake.Ticket(deal_id=deal_id, key=key, body=body, token=token)
+    ticket = placement.Ticket(deal_id=deal_id, key=key, body=body, token=token)
     result = await realtime.state_of(request.app).intake.submit(ticket)
     if not result.created:
         response.status_code = 200
@@ -313,10 +313,10 @@ async def bench_naive_order(
 
     def one() -> DealOrderRead:
         with factory() as session:
-            outcome = intake.place_batch(
+            outcome = placement.place_batch(
                 session,
                 deal_id=deal_id,
-                tickets=[intake.Ticket(deal_id=deal_id, key=key, body=body, token=token)],
+                tickets=[placement.Ticket(deal_id=deal_id, key=key, body=body, token=token)],
                 now=utcnow(),
                 payment_minutes=settings.live_deal_payment_minutes,
             )[0]

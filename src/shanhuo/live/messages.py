@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.live import comments, coupons, deals, rooms
-from shanhuo.live.intake import BatchReport
+from shanhuo.live.placement import BatchReport
 from shanhuo.live.schemas import SessionRead
 from shanhuo.models import LiveComment, LiveCoupon, LiveDeal
 

@@ -37,7 +37,8 @@ from shanhuo.kit.masking import mask_mobile, mask_name
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.live import actions, deals, messages, rooms, rules
 from shanhuo.live.hub import Connection, LocalHub, make_hub
-from shanhuo.live.intake import BatchReport, DealIntake
+from shanhuo.live.intake import DealIntake
+from shanhuo.live.placement import BatchReport
 from shanhuo.live.schemas import ANCHOR_ONLY, WsMessage
 from shanhuo.models import (
     AuthToken,

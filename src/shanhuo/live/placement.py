@@ -1,0 +1,332 @@
+"""Placing flash-deal orders in the caller's transaction: ``place_batch`` takes a batch of
+requests (``Ticket``) for one deal and returns one outcome per request; ``place_one`` is the
+same for a single request. This module decides (buyers, retried keys, deal phase, region,
+coupon claims, ``rules.allocate``); ``placement_writes`` writes what was granted. Why the
+intake is shaped like this (single writer per deal, one transaction per batch, the database
+as the guard): see the docstring of ``intake``, whose ``DealIntake`` feeds these batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import Session
+
+from shanhuo.kit.errors import Conflict, Invalid, NotFound, ShanhuoError, Unauthorized
+from shanhuo.live import rules
+from shanhuo.live.placement_writes import write_granted
+from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
+from shanhuo.models import (
+    AuthToken,
+    LiveCoupon,
+    LiveCouponClaim,
+    LiveDeal,
+    LiveDealBuyer,
+    LiveDealOrder,
+    LiveEvent,
+    Order,
+    Region,
+)
+from shanhuo.orders.checkout import SHIPPABLE_LEVELS
+
+
+@dataclass
+class Ticket:
+    """One buyer's deal request. The buyer is either known (``buyer_id``) or identified by the
+    hash and kind of the token they presented, resolved inside the batch."""
+
+    deal_id: int
+    key: str
+    body: DealOrderCreate
+    buyer_id: int | None = None
+    token: tuple[str, str] | None = None
+
+
+Outcome = DealOrderRead | ShanhuoError
+
+
+@dataclass
+class BatchReport:
+    """What a committed batch changed, for the broadcasts that follow the commit."""
+
+    deal_id: int
+    room_id: int = 0
+    accepted: int = 0
+    units: int = 0
+    remaining: int = 0
+    sold_out: bool = False
+    order_ids: list[int] = field(default_factory=list)
+
+
+def _read(row: LiveDealOrder, order: Order, deal: LiveDeal, *, created: bool) -> DealOrderRead:
+    return DealOrderRead(
+        deal_order_id=row.id,
+        order_id=order.id,
+        checkout_id=order.checkout_id,
+        deal_id=row.deal_id,
+        quantity=row.quantity,
+        unit_price_fen=deal.price_fen,
+        discount_fen=order.discount_fen,
+        total_fen=order.total_fen,
+        status=order.status,
+        created=created,
+    )
+
+
+def _resolve_buyers(session: Session, tickets: Sequence[Ticket], now: datetime) -> list[int | None]:
+    wanted = {t.token[0] for t in tickets if t.buyer_id is None and t.token is not None}
+    found: dict[tuple[str, str], int] = {}
+    if wanted:
+        for token_hash, kind, user_id in session.execute(
+            select(AuthToken.token_hash, AuthToken.kind, AuthToken.user_id).where(
+                AuthToken.token_hash.in_(wanted),
+                AuthToken.revoked_at.is_(None),
+                AuthToken.expires_at > now,
+            )
+        ):
+            found[(token_hash, kind)] = user_id
+    return [
+        t.buyer_id if t.buyer_id is not None else (found.get(t.token) if t.token else None)
+        for t in tickets
+    ]
+
+
+def place_batch(
+    session: Session,
+    *,
+    deal_id: int,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    payment_minutes: int,
+    report: BatchReport | None = None,
+) -> list[Outcome]:
+    """Take a batch of requests for one deal in the caller's transaction (see the module
+    docstring of ``intake``). Returns one outcome per ticket, in order: the order placed (or
+    found again for a retried key), or the error that request gets. Never commits."""
+    n = len(tickets)
+    results: list[Outcome | None] = [None] * n
+    buyers = _resolve_buyers(session, tickets, now)
+    for i, buyer in enumerate(buyers):
+        if buyer is None:
+            results[i] = Unauthorized()
+
+    deal = session.scalars(
+        select(LiveDeal).where(LiveDeal.id == deal_id).with_for_update()
+    ).one_or_none()
+    if deal is None:
+        return [r or NotFound("deal_not_found", "秒杀不存在", "No such deal") for r in results]
+    session.refresh(deal)  # the identity map may hold a copy read before the lock
+    report = report if report is not None else BatchReport(deal_id)
+    report.room_id = deal.room_id
+
+    # Retries: one query finds every (buyer, key) already placed.
+    pending = [i for i in range(n) if results[i] is None]
+    pairs = {(buyers[i], tickets[i].key) for i in pending}
+    placed: dict[tuple[int, str], tuple[LiveDealOrder, Order]] = {}
+    if pairs:
+        for row, order in session.execute(
+            select(LiveDealOrder, Order)
+            .join(Order, Order.id == LiveDealOrder.order_id)
+            .where(tuple_(LiveDealOrder.buyer_id, LiveDealOrder.idempotency_key).in_(pairs))
+        ).all():
+            placed[(row.buyer_id, row.idempotency_key)] = (row, order)
+    first_of: dict[tuple[int, str], int] = {}
+    duplicate_of: dict[int, int] = {}
+    for i in pending:
+        pair = (buyers[i], tickets[i].key)
+        assert pair[0] is not None
+        hit = placed.get(pair)  # type: ignore[arg-type]
+        if hit is not None:
+            row, order = hit
+            if row.deal_id != deal_id or row.quantity != tickets[i].body.quantity:
+                results[i] = Invalid(
+                    "idempotency_key_reused",
+                    "该 Idempotency-Key 已用于另一个不同的请求",
+                    "This Idempotency-Key was already used for a different request",
+                )
+            else:
+                results[i] = _read(row, order, deal, created=False)
+        elif pair in first_of:  # the same request twice in one batch: answer both alike
+            duplicate_of[i] = first_of[pair]
+        else:
+            first_of[pair] = i  # type: ignore[index]
+    pending = [i for i in range(n) if results[i] is None and i not in duplicate_of]
+
+    phase = rules.deal_phase(
+        status=deal.status, opens_at=deal.opens_at, ends_at=deal.ends_at, now=now
+    )
+    if phase is not rules.DealPhase.OPEN:
+        for i in pending:
+            results[i] = rules.deal_not_open(phase)
+        pending = []
+
+    codes = {tickets[i].body.region_code for i in pending}
+    shippable = (
+        set(
+            session.scalars(
+                select(Region.code).where(
+                    Region.code.in_(codes), Region.level.in_(SHIPPABLE_LEVELS)
+                )
+            )
+        )
+        if codes
+        else set()
+    )
+    claims = _usable_claims(session, tickets, pending, buyers, deal, now)
+    for i in pending:
+        body = tickets[i].body
+        if body.region_code not in shippable:
+            results[i] = Invalid(
+                "unknown_region",
+                f"收货地区代码不存在或不是区县/乡镇/村：{body.region_code}",
+                f"Unknown ship-to region: {body.region_code}",
+            )
+        elif body.coupon_claim_id is not None and claims.get(body.coupon_claim_id) != i:
+            results[i] = Conflict(
+                "coupon_not_usable",
+                "这张优惠券不能用于本订单",
+                "This coupon cannot be used for this order",
+            )
+    pending = [i for i in pending if results[i] is None]
+
+    held = (
+        dict(
+            session.execute(
+                select(LiveDealBuyer.buyer_id, LiveDealBuyer.quantity).where(
+                    LiveDealBuyer.deal_id == deal_id,
+                    LiveDealBuyer.buyer_id.in_({buyers[i] for i in pending}),
+                )
+            ).all()
+        )
+        if pending
+        else {}
+    )
+    remaining = deal.pool - deal.sold - deal.returned
+    decisions = rules.allocate(
+        [rules.DealRequest(int(buyers[i]), tickets[i].body.quantity) for i in pending],  # type: ignore[arg-type]
+        remaining=remaining,
+        held=held,
+        limit=deal.per_buyer_limit,
+    )
+    granted: list[int] = []
+    for i, refusal in zip(pending, decisions, strict=True):
+        if refusal is rules.Refusal.SOLD_OUT:
+            results[i] = Conflict("deal_sold_out", "抢光了", "The deal is sold out")
+        elif refusal is rules.Refusal.LIMIT:
+            results[i] = Conflict(
+                "deal_limit_exceeded",
+                f"每人限购 {deal.per_buyer_limit} 件",
+                f"At most {deal.per_buyer_limit} per buyer",
+                per_buyer_limit=deal.per_buyer_limit,
+            )
+        else:
+            granted.append(i)
+
+    if granted:
+        write_granted(
+            session, deal, tickets, buyers, granted, claims, results, now, payment_minutes
+        )
+        units = sum(tickets[i].body.quantity for i in granted)
+        report.accepted += len(granted)
+        report.units += units
+        report.order_ids.extend(
+            r.order_id for i in granted if isinstance(r := results[i], DealOrderRead)
+        )
+        remaining -= units
+    report.remaining = remaining
+    if remaining == 0 and deal.sold_out_at is None and granted:
+        session.execute(
+            update(LiveDeal)
+            .where(LiveDeal.id == deal.id, LiveDeal.sold_out_at.is_(None))
+            .values(sold_out_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.add(
+            LiveEvent(
+                session_id=deal.session_id,
+                kind="sold_out",
+                room_product_id=deal.room_product_id,
+                deal_id=deal.id,
+                note="",
+                at=now,
+            )
+        )
+        report.sold_out = True
+    session.flush()
+
+    for i, j in duplicate_of.items():
+        first = results[j]
+        results[i] = (
+            first.model_copy(update={"created": False})
+            if isinstance(first, DealOrderRead)
+            else first
+        )
+    out = [r for r in results if r is not None]
+    assert len(out) == n
+    return out
+
+
+def _usable_claims(
+    session: Session,
+    tickets: Sequence[Ticket],
+    pending: list[int],
+    buyers: list[int | None],
+    deal: LiveDeal,
+    now: datetime,
+) -> dict[int, int]:
+    """claim id → the ticket index that may use it (unused, the buyer's own, this store's
+    coupon, still valid; one ticket per claim)."""
+    wanted = {
+        tickets[i].body.coupon_claim_id: i
+        for i in reversed(pending)
+        if tickets[i].body.coupon_claim_id
+    }
+    if not wanted:
+        return {}
+    usable: dict[int, int] = {}
+    for claim, coupon in session.execute(
+        select(LiveCouponClaim, LiveCoupon)
+        .join(LiveCoupon, LiveCoupon.id == LiveCouponClaim.coupon_id)
+        .where(LiveCouponClaim.id.in_(list(wanted)))
+    ).all():
+        i = wanted[claim.id]
+        if (
+            claim.buyer_id == buyers[i]
+            and claim.order_id is None
+            and coupon.store_id == deal.store_id
+            and now < coupon.use_until
+        ):
+            usable[claim.id] = i
+    return usable
+
+
+def place_one(
+    session: Session,
+    *,
+    deal_id: int,
+    buyer_id: int,
+    key: str,
+    body: DealOrderCreate,
+    now: datetime,
+    payment_minutes: int,
+) -> DealOrderRead:
+    """The same intake for one request in the caller's transaction (the naive baseline of the
+    benchmark, the CLI and tests). Raises the request's error."""
+    outcome = place_batch(
+        session,
+        deal_id=deal_id,
+        tickets=[Ticket(deal_id=deal_id, key=key, body=body, buyer_id=buyer_id)],
+        now=now,
+        payment_minutes=payment_minutes,
+    )[0]
+    if isinstance(outcome, ShanhuoError):
+        raise outcome
+    return outcome
+
+
+def describe(outcome: Any) -> str:
+    return outcome.code if isinstance(outcome, ShanhuoError) else "ok"

@@ -1,0 +1,257 @@
+"""Writing the granted requests of one deal batch in the caller's transaction (called by
+``placement.place_batch``): one guarded pool update, one upsert of the per-buyer counters, one
+SKU update, multi-row INSERTs of checkouts, orders, lines, order events and deal orders, and
+the coupon claims marked used. Raises ``Conflict`` if a guard refuses (the batch is then
+rolled back and retried one by one, see the docstring of ``intake``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from shanhuo.kit.db import is_postgres
+from shanhuo.kit.errors import Conflict
+from shanhuo.live import rules
+from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
+from shanhuo.models import (
+    Checkout,
+    LiveCoupon,
+    LiveCouponClaim,
+    LiveDeal,
+    LiveDealBuyer,
+    LiveDealOrder,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Sku,
+)
+from shanhuo.orders.rules import OrderStatus, request_fingerprint
+
+if TYPE_CHECKING:  # placement imports this module; the types are only annotations here
+    from shanhuo.live.placement import Outcome, Ticket
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0))
+
+
+def checkout_key(deal_id: int, key: str) -> str:
+    """The checkout's own idempotency key (unique per buyer, like any checkout)."""
+    return f"live-deal:{deal_id}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+def _fingerprint(deal_id: int, body: DealOrderCreate) -> str:
+    return request_fingerprint({"deal_id": deal_id, **body.model_dump(mode="json")})
+
+
+def write_granted(
+    session: Session,
+    deal: LiveDeal,
+    tickets: Sequence[Ticket],
+    buyers: list[int | None],
+    granted: list[int],
+    claims: dict[int, int],
+    results: list[Outcome | None],
+    now: datetime,
+    payment_minutes: int,
+) -> None:
+    units = sum(tickets[i].body.quantity for i in granted)
+    taken = session.execute(
+        update(LiveDeal)
+        .where(
+            LiveDeal.id == deal.id,
+            LiveDeal.status == "open",
+            LiveDeal.sold + LiveDeal.returned + units <= LiveDeal.pool,
+        )
+        .values(sold=LiveDeal.sold + units)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(taken) != 1:
+        raise Conflict("deal_pool_changed", "秒杀库存刚刚变化了", "The deal pool changed")
+
+    per_buyer: dict[int, int] = {}
+    for i in granted:
+        buyer = int(buyers[i])  # type: ignore[arg-type]
+        per_buyer[buyer] = per_buyer.get(buyer, 0) + tickets[i].body.quantity
+    insert_fn = pg_insert if is_postgres(session) else sqlite_insert
+    upsert = insert_fn(cast(Table, LiveDealBuyer.__table__))
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["deal_id", "buyer_id"],
+        set_={"quantity": upsert.table.c.quantity + upsert.excluded.quantity},
+        where=upsert.table.c.quantity + upsert.excluded.quantity <= deal.per_buyer_limit,
+    )
+    counted = session.execute(
+        upsert,
+        [
+            {
+                "deal_id": deal.id,
+                "buyer_id": b,
+                "quantity": q,
+                "per_buyer_limit": deal.per_buyer_limit,
+            }
+            for b, q in sorted(per_buyer.items())
+        ],
+    )
+    if _rowcount(counted) not in (len(per_buyer), -1):
+        raise Conflict("deal_limit_changed", "限购计数刚刚变化了", "The per-buyer count changed")
+
+    # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
+    session.execute(
+        update(Sku)
+        .where(Sku.id == deal.sku_id)
+        .values(on_hand=Sku.on_hand + units, reserved=Sku.reserved + units)
+        .execution_options(synchronize_session=False)
+    )
+
+    expires_at = now + timedelta(minutes=payment_minutes)
+    amounts: list[tuple[int, int, int]] = []  # items, discount, total
+    discount_of: dict[int, int] = {}
+    if claims:
+        coupons = dict(
+            session.execute(
+                select(LiveCouponClaim.id, LiveCoupon)
+                .join(LiveCoupon, LiveCoupon.id == LiveCouponClaim.coupon_id)
+                .where(LiveCouponClaim.id.in_(list(claims)))
+            ).all()
+        )
+    for i in granted:
+        body = tickets[i].body
+        items = deal.price_fen * body.quantity
+        discount = 0
+        if body.coupon_claim_id is not None and claims.get(body.coupon_claim_id) == i:
+            coupon = coupons[body.coupon_claim_id]
+            discount = rules.coupon_discount(
+                items_fen=items,
+                amount_off_fen=coupon.amount_off_fen,
+                min_spend_fen=coupon.min_spend_fen,
+            )
+            discount_of[i] = discount
+        amounts.append((items, discount, items - discount))
+
+    checkout_ids = list(
+        session.scalars(
+            insert(Checkout).returning(Checkout.id, sort_by_parameter_order=True),
+            [
+                {
+                    "buyer_id": buyers[i],
+                    "idempotency_key": checkout_key(deal.id, tickets[i].key),
+                    "request_fingerprint": _fingerprint(deal.id, tickets[i].body),
+                    "total_fen": total,
+                    "status": OrderStatus.PENDING_PAYMENT.value,
+                    "created_at": now,
+                    "expires_at": expires_at,
+                }
+                for i, (_items, _d, total) in zip(granted, amounts, strict=True)
+            ],
+        )
+    )
+    order_ids = list(
+        session.scalars(
+            insert(Order).returning(Order.id, sort_by_parameter_order=True),
+            [
+                {
+                    "checkout_id": checkout_id,
+                    "buyer_id": buyers[i],
+                    "store_id": deal.store_id,
+                    "status": OrderStatus.PENDING_PAYMENT.value,
+                    "items_fen": items,
+                    "shipping_fen": 0,
+                    "discount_fen": discount,
+                    "total_fen": total,
+                    "refunded_fen": 0,
+                    "recipient_name": tickets[i].body.recipient_name,
+                    "recipient_mobile": tickets[i].body.recipient_mobile,
+                    "ship_to_region_code": tickets[i].body.region_code,
+                    "ship_to_address": tickets[i].body.address,
+                    "created_at": now,
+                    "expires_at": expires_at,
+                    "live_session_id": deal.session_id,
+                    "deal_id": deal.id,
+                }
+                for i, checkout_id, (items, discount, total) in zip(
+                    granted, checkout_ids, amounts, strict=True
+                )
+            ],
+        )
+    )
+    session.execute(
+        insert(OrderLine),
+        [
+            {
+                "order_id": order_id,
+                "sku_id": deal.sku_id,
+                "product_id": deal.product_id,
+                "title": deal.title,
+                "sku_name": deal.sku_name,
+                "unit_price_fen": deal.price_fen,
+                "quantity": tickets[i].body.quantity,
+                "line_fen": deal.price_fen * tickets[i].body.quantity,
+            }
+            for i, order_id in zip(granted, order_ids, strict=True)
+        ],
+    )
+    session.execute(
+        insert(OrderEvent),
+        [
+            {
+                "order_id": order_id,
+                "from_status": None,
+                "to_status": OrderStatus.PENDING_PAYMENT.value,
+                "actor_id": buyers[i],
+                "note": f"live deal {deal.id}",
+                "at": now,
+            }
+            for i, order_id in zip(granted, order_ids, strict=True)
+        ],
+    )
+    deal_order_ids = list(
+        session.scalars(
+            insert(LiveDealOrder).returning(LiveDealOrder.id, sort_by_parameter_order=True),
+            [
+                {
+                    "deal_id": deal.id,
+                    "buyer_id": buyers[i],
+                    "idempotency_key": tickets[i].key,
+                    "quantity": tickets[i].body.quantity,
+                    "order_id": order_id,
+                    "checkout_id": checkout_id,
+                    "status": "placed",
+                    "created_at": now,
+                }
+                for i, order_id, checkout_id in zip(granted, order_ids, checkout_ids, strict=True)
+            ],
+        )
+    )
+    for i, order_id in zip(granted, order_ids, strict=True):
+        claim_id = tickets[i].body.coupon_claim_id
+        if i in discount_of and claim_id is not None:
+            used = session.execute(
+                update(LiveCouponClaim)
+                .where(LiveCouponClaim.id == claim_id, LiveCouponClaim.order_id.is_(None))
+                .values(order_id=order_id, used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if _rowcount(used) != 1:
+                raise Conflict("coupon_not_usable", "优惠券已被使用", "The coupon was used")
+    for k, i in enumerate(granted):
+        items, discount, total = amounts[k]
+        results[i] = DealOrderRead(
+            deal_order_id=deal_order_ids[k],
+            order_id=order_ids[k],
+            checkout_id=checkout_ids[k],
+            deal_id=deal.id,
+            quantity=tickets[i].body.quantity,
+            unit_price_fen=deal.price_fen,
+            discount_fen=discount,
+            total_fen=total,
+            status=OrderStatus.PENDING_PAYMENT.value,
+            created=True,
+        )
