@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.kit.timeutil import to_shanghai, utcnow
 from shanhuo.logistics import service
+from shanhuo.logistics.routing import publishing, queries
 from shanhuo.logistics.routing import service as routing
 from shanhuo.models import Parcel, PickupCode, Route, User
 from tests.helpers.accounts import auth_headers, console_sms, create_user
@@ -38,7 +39,7 @@ def test_hub_page_builds_and_publishes_routes(db: Session, client: TestClient) -
         f"{url}/plans", data={"day": day}, headers=_as(db, county.operator), follow_redirects=False
     )
     assert built.status_code == 303
-    plan = routing.current_plan(db, county.hub, to_shanghai(utcnow()).date())
+    plan = queries.current_plan(db, county.hub, to_shanghai(utcnow()).date())
     assert plan is not None and plan.status == "draft"
     published = client.post(
         f"{url}/plans/{plan.id}/publish", headers=_as(db, county.operator), follow_redirects=False
@@ -74,7 +75,7 @@ def test_driver_sheet_is_masked_and_scans(db: Session, app: FastAPI, client: Tes
         actor_id=None,
         seconds=0.2,
     )
-    routing.publish(db, plan, now=utcnow())
+    publishing.publish(db, plan, now=utcnow())
     route = db.scalars(select(Route).where(Route.plan_id == plan.id)).one()
     db.commit()
     url = f"/driver/routes/{route.id}"
@@ -90,7 +91,7 @@ def test_driver_sheet_is_masked_and_scans(db: Session, app: FastAPI, client: Tes
         ).status_code
         == 303
     )
-    stop = routing.stops_of(db, route.id)[0]
+    stop = queries.stops_of(db, route.id)[0]
     console_sms(app).clear()
     served = client.post(
         f"{url}/serve",

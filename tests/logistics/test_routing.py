@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.kit.timeutil import to_shanghai, utcnow
 from shanhuo.logistics import costs, service
+from shanhuo.logistics.routing import driving, publishing, queries
 from shanhuo.logistics.routing import service as routing
 from shanhuo.models import (
     LogisticsAlert,
@@ -102,8 +103,8 @@ def test_cold_parcels_ride_the_refrigerated_vehicle(db: Session) -> None:
     plan = _build(db, county)
     fridge = {v.id for v in county.vehicles if v.refrigerated}
     for route in db.scalars(select(Route).where(Route.plan_id == plan.id)):
-        for stop in routing.stops_of(db, route.id):
-            for _, parcel in routing.parcels_at(db, stop.id):
+        for stop in queries.stops_of(db, route.id):
+            for _, parcel in queries.parcels_at(db, stop.id):
                 if parcel.cold:
                     assert route.vehicle_id in fridge
 
@@ -118,8 +119,8 @@ def test_pickups_and_deliveries_share_one_loop(db: Session) -> None:
     actions = {
         p.id: rp.action
         for r in db.scalars(select(Route).where(Route.plan_id == plan.id))
-        for s in routing.stops_of(db, r.id)
-        for rp, p in routing.parcels_at(db, s.id)
+        for s in queries.stops_of(db, r.id)
+        for rp, p in queries.parcels_at(db, s.id)
     }
     assert actions == {down.id: "deliver", up.id: "pickup"}
 
@@ -131,16 +132,16 @@ def test_publish_drive_and_scan_the_whole_loop(db: Session) -> None:
     up = service.create_parcel_for_order(db, order.id, now=utcnow())
     scan(db, up, "collected", county.villages[1].id)
     plan = _build(db, county)
-    routing.publish(db, plan, now=utcnow())
+    publishing.publish(db, plan, now=utcnow())
     route = db.scalars(select(Route).where(Route.plan_id == plan.id)).one()
-    assert routing.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None) == 1
+    assert driving.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None) == 1
     assert down.status == "in_transit"
     sms = []
-    for stop in routing.stops_of(db, route.id):
-        sms += routing.serve_stop(db, route, stop, settings=SETTINGS, now=utcnow(), actor_id=None)
+    for stop in queries.stops_of(db, route.id):
+        sms += driving.serve_stop(db, route, stop, settings=SETTINGS, now=utcnow(), actor_id=None)
     assert down.status == "awaiting_pickup" and len(sms) == 1
     assert up.status == "in_transit"
-    assert routing.finish_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None) == 1
+    assert driving.finish_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None) == 1
     assert up.status == "at_node" and up.current_node_id == county.hub.id
 
 
@@ -154,7 +155,7 @@ def test_draft_cannot_be_driven(db: Session) -> None:
     from shanhuo.kit.errors import Conflict
 
     with pytest.raises(Conflict) as info:
-        routing.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None)
+        driving.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None)
     assert info.value.code == "plan_not_published"
     assert route.started_at is None
 
@@ -164,22 +165,22 @@ def test_replan_keeps_served_stops_and_adds_new_parcels(db: Session) -> None:
     for i, village in enumerate(county.villages[:4]):
         inbound(db, county, village, number=f"ZT60{i:02d}")
     first = _build(db, county)
-    routing.publish(db, first, now=utcnow())
+    publishing.publish(db, first, now=utcnow())
     route = next(
         r
         for r in db.scalars(select(Route).where(Route.plan_id == first.id))
-        if routing.stops_of(db, r.id)
+        if queries.stops_of(db, r.id)
     )
-    routing.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None)
-    served = routing.stops_of(db, route.id)[0]
-    routing.serve_stop(db, route, served, settings=SETTINGS, now=utcnow(), actor_id=None)
+    driving.start_route(db, route, settings=SETTINGS, now=utcnow(), actor_id=None)
+    served = queries.stops_of(db, route.id)[0]
+    driving.serve_stop(db, route, served, settings=SETTINGS, now=utcnow(), actor_id=None)
     late = inbound(db, county, county.villages[5], number="ZT6099")
     second = _build(db, county)
     assert second.version == 2
     again = db.scalars(
         select(Route).where(Route.plan_id == second.id, Route.vehicle_id == route.vehicle_id)
     ).one()
-    head = routing.stops_of(db, again.id)[0]
+    head = queries.stops_of(db, again.id)[0]
     assert (head.node_id, head.seq, head.served_at, head.arrive_s) == (
         served.node_id,
         1,
@@ -190,19 +191,19 @@ def test_replan_keeps_served_stops_and_adds_new_parcels(db: Session) -> None:
     planned = {
         p.id
         for r in db.scalars(select(Route).where(Route.plan_id == second.id))
-        for s in routing.stops_of(db, r.id)
-        for _, p in routing.parcels_at(db, s.id)
+        for s in queries.stops_of(db, r.id)
+        for _, p in queries.parcels_at(db, s.id)
     }
     old = {
         p.id
         for r in db.scalars(select(Route).where(Route.plan_id == first.id))
-        for s in routing.stops_of(db, r.id)
-        for _, p in routing.parcels_at(db, s.id)
+        for s in queries.stops_of(db, r.id)
+        for _, p in queries.parcels_at(db, s.id)
     }
     assert planned == old | {late.id}
     # Deliveries already on the started vehicle stay on it.
-    for stop in routing.stops_of(db, route.id)[1:]:
-        for _, parcel in routing.parcels_at(db, stop.id):
+    for stop in queries.stops_of(db, route.id)[1:]:
+        for _, parcel in queries.parcels_at(db, stop.id):
             owner = db.scalars(
                 select(Route.vehicle_id)
                 .join(RouteStop, RouteStop.route_id == Route.id)
@@ -217,7 +218,7 @@ def test_replan_keeps_served_stops_and_adds_new_parcels(db: Session) -> None:
         .where(Route.plan_id == second.id, RouteParcel.parcel_id == late.id)
     ).one()
     assert late_owner != route.vehicle_id  # it waits at the hub; the started vehicle is out
-    routing.publish(db, second, now=utcnow())
+    publishing.publish(db, second, now=utcnow())
     db.refresh(first)
     assert first.status == "superseded" and second.status == "published"
 
@@ -244,7 +245,7 @@ def test_hand_edit_that_overloads_a_vehicle_is_refused(db: Session, client: Test
     db.commit()
     headers = auth_headers(db, county.operator)
     base = f"/api/logistics/routes/{big_route.id}/stops"
-    first = routing.stops_of(db, big_route.id)[0]
+    first = queries.stops_of(db, big_route.id)[0]
     ok = client.post(
         f"{base}/{first.id}/move",
         json={"to_route_id": small_route.id, "position": 0},
@@ -254,9 +255,9 @@ def test_hand_edit_that_overloads_a_vehicle_is_refused(db: Session, client: Test
     moved = next(r for r in ok.json()["routes"] if r["route_id"] == small_route.id)
     assert [s["stop_id"] for s in moved["stops"]] == [first.id]
     db.expire_all()
-    before_big = [(s.id, s.seq) for s in routing.stops_of(db, big_route.id)]
+    before_big = [(s.id, s.seq) for s in queries.stops_of(db, big_route.id)]
     assert [seq for _, seq in before_big] == [1, 2]
-    second = routing.stops_of(db, big_route.id)[0]
+    second = queries.stops_of(db, big_route.id)[0]
     response = client.post(
         f"{base}/{second.id}/move",
         json={"to_route_id": small_route.id, "position": 1},
@@ -266,8 +267,8 @@ def test_hand_edit_that_overloads_a_vehicle_is_refused(db: Session, client: Test
     assert response.json()["code"] == "vehicle_overloaded"
     assert response.json()["peak"][0] == 6000 and response.json()["capacity"][0] == 5000
     db.expire_all()
-    assert [(s.id, s.seq) for s in routing.stops_of(db, big_route.id)] == before_big
-    assert [s.id for s in routing.stops_of(db, small_route.id)] == [first.id]
+    assert [(s.id, s.seq) for s in queries.stops_of(db, big_route.id)] == before_big
+    assert [s.id for s in queries.stops_of(db, small_route.id)] == [first.id]
     total = sum(
         sh.share_fen
         for sh in db.scalars(
@@ -315,7 +316,7 @@ def test_perishable_past_its_deadline_raises_an_alert_for_seller_and_hub(db: Ses
     up = service.create_parcel_for_order(db, order.id, now=utcnow())
     scan(db, up, "collected", county.villages[0].id)
     plan = _build(db, county)
-    alerts = routing.publish(db, plan, now=utcnow())
+    alerts = publishing.publish(db, plan, now=utcnow())
     assert [a.parcel_id for a in alerts] == [up.id]
     alert = db.scalars(select(LogisticsAlert)).one()
     assert (alert.hub_id, alert.store_id) == (county.hub.id, shop.store.id)

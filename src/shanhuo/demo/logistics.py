@@ -123,6 +123,7 @@ def seed_logistics(
     """Network, carriers, vehicles, today's parcels (with a published plan) and history.
     Does nothing when the county already has a hub."""
     from shanhuo.logistics import network, parcels, service, tracking
+    from shanhuo.logistics.routing import publishing
     from shanhuo.logistics.routing import service as routing
     from shanhuo.logistics.schemas import (
         CarrierCreate,
@@ -286,7 +287,7 @@ def seed_logistics(
     plan = routing.build_plan(
         session, hub, today, settings=settings, now=now, actor_id=operator.id, seconds=3.0
     )
-    routing.publish(session, plan, now=now)
+    publishing.publish(session, plan, now=now)
     routes = session.scalar(select(func.count()).select_from(Route).where(Route.plan_id == plan.id))
     return (
         f"logistics: {COUNTY_NAME} hub + {TOWNSHIPS} townships + {len(villages)} villages, "

@@ -16,6 +16,7 @@ from shanhuo.kit.errors import Forbidden
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.logistics import access, costs, network, parcels, pickup, service, stats, tracking
 from shanhuo.logistics.carriers import registry_for
+from shanhuo.logistics.routing import driving, edits, publishing, queries
 from shanhuo.logistics.routing import service as routing
 from shanhuo.logistics.schemas import (
     CarrierCreate,
@@ -331,11 +332,11 @@ def build_plan(
         seconds=body.seconds,
     )
     db.commit()
-    return routing.plan_read(db, plan)
+    return queries.plan_read(db, plan)
 
 
 def _plan_for_operator(db: Db, plan_id: int, user_id: int, roles: set[str]):  # type: ignore[no-untyped-def]
-    plan = routing.get_plan(db, plan_id)
+    plan = queries.get_plan(db, plan_id)
     network.require_hub_operator(
         db, network.get_node(db, plan.hub_id), user_id=user_id, roles=roles
     )
@@ -344,7 +345,7 @@ def _plan_for_operator(db: Db, plan_id: int, user_id: int, roles: set[str]):  # 
 
 @router.get("/api/logistics/plans/{plan_id}", response_model=PlanRead)
 def get_plan(plan_id: int, db: Db, user: CurrentUser, roles: Roles) -> PlanRead:
-    return routing.plan_read(db, _plan_for_operator(db, plan_id, user.id, roles))
+    return queries.plan_read(db, _plan_for_operator(db, plan_id, user.id, roles))
 
 
 @router.post("/api/logistics/plans/{plan_id}/publish", response_model=PlanRead)
@@ -352,9 +353,9 @@ def publish_plan(
     plan_id: int, db: Db, user: CurrentUser, roles: Roles, settings: AppSettings
 ) -> PlanRead:
     plan = _plan_for_operator(db, plan_id, user.id, roles)
-    routing.publish(db, plan, now=utcnow())
+    publishing.publish(db, plan, now=utcnow())
     db.commit()
-    return routing.plan_read(db, plan)
+    return queries.plan_read(db, plan)
 
 
 @router.get("/api/logistics/plans/{plan_id}/costs", response_model=list[CostShareRead])
@@ -363,8 +364,8 @@ def plan_costs(plan_id: int, db: Db, user: CurrentUser, roles: Roles) -> list[Co
 
 
 def _route_for_driver(db: Db, route_id: int, user_id: int, roles: set[str]):  # type: ignore[no-untyped-def]
-    route = routing.get_route(db, route_id)
-    if not routing.may_drive(db, route, user_id=user_id, roles=roles):
+    route = queries.get_route(db, route_id)
+    if not driving.may_drive(db, route, user_id=user_id, roles=roles):
         raise Forbidden("not_route_driver", "这不是你的线路", "This is not your route")
     return route
 
@@ -374,7 +375,7 @@ def start_route(
     route_id: int, db: Db, user: CurrentUser, roles: Roles, settings: AppSettings
 ) -> dict[str, int]:
     route = _route_for_driver(db, route_id, user.id, roles)
-    scanned = routing.start_route(db, route, settings=settings, now=utcnow(), actor_id=user.id)
+    scanned = driving.start_route(db, route, settings=settings, now=utcnow(), actor_id=user.id)
     db.commit()
     return {"departed": scanned}
 
@@ -395,7 +396,7 @@ def serve_stop(
         raise tracking.NotFound(
             "stop_not_found", "该线路没有这个站点", "No such stop on this route"
         )
-    outbox = routing.serve_stop(db, route, stop, settings=settings, now=utcnow(), actor_id=user.id)
+    outbox = driving.serve_stop(db, route, stop, settings=settings, now=utcnow(), actor_id=user.id)
     db.commit()
     service.send_all(request.app.state.sms, outbox)
     return {"codes_sent": len(outbox)}
@@ -406,7 +407,7 @@ def finish_route(
     route_id: int, db: Db, user: CurrentUser, roles: Roles, settings: AppSettings
 ) -> dict[str, int]:
     route = _route_for_driver(db, route_id, user.id, roles)
-    arrived = routing.finish_route(db, route, settings=settings, now=utcnow(), actor_id=user.id)
+    arrived = driving.finish_route(db, route, settings=settings, now=utcnow(), actor_id=user.id)
     db.commit()
     return {"arrived": arrived}
 
@@ -421,22 +422,22 @@ def move_stop(
     roles: Roles,
     settings: AppSettings,
 ) -> PlanRead:
-    route = routing.get_route(db, route_id)
+    route = queries.get_route(db, route_id)
     plan = _plan_for_operator(db, route.plan_id, user.id, roles)
     stop = db.get(RouteStop, stop_id)
     if stop is None or stop.route_id != route.id:
         raise tracking.NotFound(
             "stop_not_found", "该线路没有这个站点", "No such stop on this route"
         )
-    routing.move_stop(
+    edits.move_stop(
         db,
         stop,
-        to_route=routing.get_route(db, body.to_route_id),
+        to_route=queries.get_route(db, body.to_route_id),
         position=body.position,
         settings=settings,
     )
     db.commit()
-    return routing.plan_read(db, plan)
+    return queries.plan_read(db, plan)
 
 
 @router.get("/api/logistics/stats/delivery-times")

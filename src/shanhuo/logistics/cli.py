@@ -68,6 +68,7 @@ def plan(
     """Build (and optionally publish) the route plan of a county for a day."""
     from shanhuo.kit.errors import ShanhuoError
     from shanhuo.logistics import network
+    from shanhuo.logistics.routing import publishing, queries
     from shanhuo.logistics.routing import service as routing
 
     settings = get_settings()
@@ -84,9 +85,9 @@ def plan(
             seconds=seconds or None,
         )
         if publish:
-            routing.publish(session, made, now=utcnow())
+            publishing.publish(session, made, now=utcnow())
         session.commit()
-        view = routing.plan_read(session, made)
+        view = queries.plan_read(session, made)
         typer.echo(
             f"plan {view.id} v{view.version} {view.status}: {len(view.routes)} routes, "
             f"{view.distance_km} km, ¥{view.cost_fen / 100:.2f}, solved in {view.solve_ms} ms"

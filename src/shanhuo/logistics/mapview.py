@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from shanhuo.logistics import network, rules
-from shanhuo.logistics.routing import service as routing
+from shanhuo.logistics.routing import queries
 from shanhuo.models import LogisticsNode, Route, RoutePlan
 
 WIDTH, HEIGHT, PAD = 340.0, 340.0, 12.0
@@ -88,7 +88,7 @@ def build_map(session: Session, hub: LogisticsNode, plan: RoutePlan | None) -> M
         for i, route in enumerate(
             session.scalars(select(Route).where(Route.plan_id == plan.id).order_by(Route.id))
         ):
-            stops = routing.stops_of(session, route.id)
+            stops = queries.stops_of(session, route.id)
             path = [hub.id, *[s.node_id for s in stops], hub.id]
             vehicle = network.get_vehicle(session, route.vehicle_id)
             lines.append(

@@ -24,6 +24,7 @@ from shanhuo.kit.errors import Forbidden, NotFound, ShanhuoError
 from shanhuo.kit.timeutil import to_shanghai, utcnow
 from shanhuo.logistics import costs, mapview, network, parcels, rules, service, stats, tracking
 from shanhuo.logistics.carriers import registry_for
+from shanhuo.logistics.routing import driving, publishing, queries
 from shanhuo.logistics.routing import service as routing
 from shanhuo.logistics.schemas import PickupIn
 from shanhuo.models import LogisticsNode, RouteStop, User
@@ -126,9 +127,9 @@ def _hub_for(db: Session, county_code: str, user: User, roles: set[str]) -> Logi
 
 
 def hub_context(db: Session, hub: LogisticsNode, day: date) -> dict[str, Any]:
-    plan = routing.current_plan(db, hub, day)
-    published = routing.current_plan(db, hub, day, published_only=True)
-    plan_view = routing.plan_read(db, plan) if plan else None
+    plan = queries.current_plan(db, hub, day)
+    published = queries.current_plan(db, hub, day, published_only=True)
+    plan_view = queries.plan_read(db, plan) if plan else None
     shares = costs.shares_of_plan(db, plan.id) if plan else []
     from sqlalchemy import select
 
@@ -208,10 +209,10 @@ def hub_publish(
     county_code: str, plan_id: int, db: Db, user: CurrentUser, roles: Roles
 ) -> Response:
     hub = _hub_for(db, county_code, user, roles)
-    plan = routing.get_plan(db, plan_id)
+    plan = queries.get_plan(db, plan_id)
     if plan.hub_id != hub.id:
         raise NotFound("plan_not_found", "线路方案不存在", "No such route plan")
-    routing.publish(db, plan, now=utcnow())
+    publishing.publish(db, plan, now=utcnow())
     db.commit()
     return redirect(f"/hub/{county_code}?day={plan.service_date.isoformat()}")
 
@@ -251,7 +252,7 @@ def hub_map(
 ) -> Response:
     hub = _hub_for(db, county_code, user, roles)
     day = day or today_local()
-    plan = routing.current_plan(db, hub, day)
+    plan = queries.current_plan(db, hub, day)
     return render(
         request,
         "logistics/map.html",
@@ -376,19 +377,19 @@ def station_collect(
 
 @router.get("/driver")
 def driver_home(request: Request, db: Db, user: CurrentUser) -> Response:
-    routes = routing.routes_of_driver(db, user.id, since=today_local())
+    routes = driving.routes_of_driver(db, user.id, since=today_local())
     return render(request, "logistics/driver_list.html", {"routes": routes})
 
 
 def driver_context(db: Session, route_id: int, user: User, roles: set[str]) -> dict[str, Any]:
-    route = routing.get_route(db, route_id)
-    if not routing.may_drive(db, route, user_id=user.id, roles=roles):
+    route = queries.get_route(db, route_id)
+    if not driving.may_drive(db, route, user_id=user.id, roles=roles):
         raise Forbidden("not_route_driver", "这不是你的线路", "This is not your route")
-    plan = routing.get_plan(db, route.plan_id)
+    plan = queries.get_plan(db, route.plan_id)
     stops = []
-    for stop in routing.stops_of(db, route.id):
+    for stop in queries.stops_of(db, route.id):
         node = network.get_node(db, stop.node_id)
-        stops.append({"stop": stop, "node": node, "parcels": routing.parcels_at(db, stop.id)})
+        stops.append({"stop": stop, "node": node, "parcels": queries.parcels_at(db, stop.id)})
     return {
         "route": route,
         "plan": plan,
@@ -423,14 +424,14 @@ def driver_action(
     now = utcnow()
     outbox = []
     if action == "start":
-        routing.start_route(db, route, settings=settings, now=now, actor_id=user.id)
+        driving.start_route(db, route, settings=settings, now=now, actor_id=user.id)
     elif action == "serve" and stop_id is not None:
         stop = db.get(RouteStop, stop_id)
         if stop is None or stop.route_id != route.id:
             raise NotFound("stop_not_found", "该线路没有这个站点", "No such stop on this route")
-        outbox = routing.serve_stop(db, route, stop, settings=settings, now=now, actor_id=user.id)
+        outbox = driving.serve_stop(db, route, stop, settings=settings, now=now, actor_id=user.id)
     elif action == "finish":
-        routing.finish_route(db, route, settings=settings, now=now, actor_id=user.id)
+        driving.finish_route(db, route, settings=settings, now=now, actor_id=user.id)
     else:
         raise NotFound("action_not_found", "未知操作", "Unknown action")
     db.commit()

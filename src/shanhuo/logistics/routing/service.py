@@ -1,5 +1,11 @@
-"""Route plans for a county hub and a service day: build (solve), publish, drive (start,
-serve stops, finish), hand edits, and re-planning.
+"""Route plans for a county hub and a service day: building (solving) a plan, and re-planning.
+
+This is the entry point of the routing service: ``build_plan`` turns the day's waiting parcels
+(and, when re-planning, the published plan) into a routing problem (``build``), solves it
+(``solver``) and stores the answer as a draft plan. The rest of a plan's life lives beside it:
+reading plans (``queries``), publishing them with their deadline alerts (``publishing``),
+drivers working their routes (``driving``) and hand edits (``edits``, which reuses the route
+and plan totals computed here).
 
 Re-planning (a plan for the day is already published and parcels arrived since): stops
 already served are kept as they are, at the head of their route. A vehicle still at the hub
@@ -12,7 +18,6 @@ it supersedes the old one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,21 +25,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shanhuo.config import Settings
-from shanhuo.kit.errors import Conflict, Invalid, NotFound
-from shanhuo.logistics import costs, network, rules, tracking
+from shanhuo.kit.errors import Invalid
+from shanhuo.logistics import costs, network, rules
 from shanhuo.logistics.routing import build
-from shanhuo.logistics.routing.solver import solve_problem
-from shanhuo.logistics.schemas import PlanRead, PlanRouteRead, PlanStopRead
-from shanhuo.models import (
-    LogisticsAlert,
-    LogisticsNode,
-    Parcel,
-    Route,
-    RouteParcel,
-    RoutePlan,
-    RouteStop,
-    Vehicle,
+from shanhuo.logistics.routing.queries import (
+    current_plan,
+    stops_of,
+    waiting_deliveries,
+    waiting_pickups,
 )
+from shanhuo.logistics.routing.solver import solve_problem
+from shanhuo.models import LogisticsNode, Parcel, Route, RouteParcel, RoutePlan, RouteStop, Vehicle
 
 
 def _no_vehicles(hub: LogisticsNode) -> Invalid:
@@ -43,66 +44,6 @@ def _no_vehicles(hub: LogisticsNode) -> Invalid:
         f"「{hub.name}」没有可用车辆，无法排线。请先登记车辆。",
         f"{hub.name} has no active vehicles, so no routes can be planned. Register a vehicle first.",
         county_code=hub.county_code,
-    )
-
-
-def current_plan(
-    session: Session, hub: LogisticsNode, service_date: date, *, published_only: bool = False
-) -> RoutePlan | None:
-    query = select(RoutePlan).where(
-        RoutePlan.hub_id == hub.id, RoutePlan.service_date == service_date
-    )
-    query = (
-        query.where(RoutePlan.status == "published")
-        if published_only
-        else query.where(RoutePlan.status != "superseded")
-    )
-    return session.scalars(query.order_by(RoutePlan.version.desc())).first()
-
-
-def get_plan(session: Session, plan_id: int) -> RoutePlan:
-    plan = session.get(RoutePlan, plan_id)
-    if plan is None:
-        raise NotFound("plan_not_found", "线路方案不存在", "No such route plan")
-    return plan
-
-
-def get_route(session: Session, route_id: int) -> Route:
-    route = session.get(Route, route_id)
-    if route is None:
-        raise NotFound("route_not_found", "线路不存在", "No such route")
-    return route
-
-
-def waiting_deliveries(session: Session, hub: LogisticsNode) -> list[Parcel]:
-    return list(
-        session.scalars(
-            select(Parcel)
-            .where(
-                Parcel.hub_id == hub.id,
-                Parcel.direction == "down",
-                Parcel.status == "at_node",
-                Parcel.current_node_id == hub.id,
-                Parcel.destination_node_id.is_not(None),
-            )
-            .order_by(Parcel.id)
-        )
-    )
-
-
-def waiting_pickups(session: Session, hub: LogisticsNode) -> list[Parcel]:
-    return list(
-        session.scalars(
-            select(Parcel)
-            .where(
-                Parcel.hub_id == hub.id,
-                Parcel.direction == "up",
-                Parcel.status.in_(("collected", "at_node")),
-                Parcel.current_node_id.is_not(None),
-                Parcel.current_node_id != hub.id,
-            )
-            .order_by(Parcel.id)
-        )
     )
 
 
@@ -219,7 +160,7 @@ def build_plan(
             factor=factor,
             started_at=starts[vehicle.id].started_at if vehicle.id in starts else None,
         )
-    _finish_plan(session, plan)
+    finish_plan(session, plan)
     return plan
 
 
@@ -375,380 +316,12 @@ def recompute_route(
     session.flush()
 
 
-def _finish_plan(session: Session, plan: RoutePlan) -> None:
+def finish_plan(session: Session, plan: RoutePlan) -> None:
+    """Plan totals from its routes, and each route's cost shared out (after solving and after
+    every hand edit)."""
     routes = list(session.scalars(select(Route).where(Route.plan_id == plan.id)))
     plan.distance_m = sum(r.distance_m for r in routes)
     plan.cost_fen = sum(r.cost_fen for r in routes)
     for route in routes:
         costs.share_route(session, route)
     session.flush()
-
-
-def publish(session: Session, plan: RoutePlan, *, now: datetime) -> list[LogisticsAlert]:
-    """Publish a draft: the previous published plan of the day is superseded; cold-chain
-    alerts are raised for parcels whose estimated arrival passes their deadline."""
-    if plan.status != "draft":
-        raise Conflict(
-            "plan_not_draft",
-            "只能发布草稿方案",
-            "Only a draft plan can be published",
-            status_now=plan.status,
-        )
-    for older in session.scalars(
-        select(RoutePlan).where(
-            RoutePlan.hub_id == plan.hub_id,
-            RoutePlan.service_date == plan.service_date,
-            RoutePlan.status == "published",
-            RoutePlan.id != plan.id,
-        )
-    ):
-        older.status = "superseded"
-    plan.status = "published"
-    plan.published_at = now
-    session.flush()
-    return raise_deadline_alerts(session, plan, now=now)
-
-
-def raise_deadline_alerts(
-    session: Session, plan: RoutePlan, *, now: datetime, transit_hours: int = 48
-) -> list[LogisticsAlert]:
-    """Deliveries: the ETA at the stop. Pickups (upward): back at the hub at the route's end,
-    then the carrier's line haul (``transit_hours``) to the city."""
-    from datetime import timedelta
-
-    alerts = []
-    rows = session.execute(
-        select(RouteParcel, Parcel, Route)
-        .join(Parcel, Parcel.id == RouteParcel.parcel_id)
-        .join(RouteStop, RouteStop.id == RouteParcel.stop_id)
-        .join(Route, Route.id == RouteStop.route_id)
-        .where(Route.plan_id == plan.id, Parcel.deadline_at.is_not(None))
-    )
-    for route_parcel, parcel, route in rows:
-        if route_parcel.action == "deliver":
-            eta = route_parcel.eta_at
-        else:
-            eta = build.eta(plan.service_date, route.end_s) + timedelta(hours=transit_hours)
-        if rules.misses_deadline(eta, parcel.deadline_at):
-            existing = session.scalars(
-                select(LogisticsAlert).where(
-                    LogisticsAlert.parcel_id == parcel.id, LogisticsAlert.kind == "deadline_risk"
-                )
-            ).one_or_none()
-            assert parcel.deadline_at is not None
-            if existing is None:
-                alert = LogisticsAlert(
-                    parcel_id=parcel.id,
-                    kind="deadline_risk",
-                    hub_id=plan.hub_id,
-                    store_id=parcel.store_id,
-                    eta_at=eta,
-                    deadline_at=parcel.deadline_at,
-                    raised_at=now,
-                )
-                session.add(alert)
-                alerts.append(alert)
-            else:
-                existing.eta_at = eta
-    session.flush()
-    return alerts
-
-
-# Driving ------------------------------------------------------------------------------------
-
-
-def stops_of(session: Session, route_id: int) -> list[RouteStop]:
-    return list(
-        session.scalars(
-            select(RouteStop).where(RouteStop.route_id == route_id).order_by(RouteStop.seq)
-        )
-    )
-
-
-def parcels_at(session: Session, stop_id: int) -> list[tuple[RouteParcel, Parcel]]:
-    return list(
-        session.execute(
-            select(RouteParcel, Parcel)
-            .join(Parcel, Parcel.id == RouteParcel.parcel_id)
-            .where(RouteParcel.stop_id == stop_id)
-            .order_by(RouteParcel.action, Parcel.id)
-        )
-    )
-
-
-def _require_published(plan: RoutePlan) -> None:
-    if plan.status != "published":
-        raise Conflict(
-            "plan_not_published",
-            "线路方案尚未发布",
-            "This route plan is not published",
-            status_now=plan.status,
-        )
-
-
-def start_route(
-    session: Session, route: Route, *, settings: Settings, now: datetime, actor_id: int | None
-) -> int:
-    """The vehicle leaves the hub: its deliveries are scanned out of the hub."""
-    plan = get_plan(session, route.plan_id)
-    _require_published(plan)
-    if route.started_at is not None:
-        return 0
-    route.started_at = now
-    scanned = 0
-    for stop in stops_of(session, route.id):
-        for route_parcel, parcel in parcels_at(session, stop.id):
-            if route_parcel.action == "deliver" and parcel.status == "at_node":
-                tracking.scan(
-                    session,
-                    parcel,
-                    event="departed",
-                    node_id=plan.hub_id,
-                    at=now,
-                    now=now,
-                    settings=settings,
-                    actor_id=actor_id,
-                    scan_id=f"r{route.id}-dep-{parcel.id}",
-                )
-                scanned += 1
-    session.flush()
-    return scanned
-
-
-def serve_stop(
-    session: Session,
-    route: Route,
-    stop: RouteStop,
-    *,
-    settings: Settings,
-    now: datetime,
-    actor_id: int | None,
-) -> list:
-    """At a stop: deliveries are scanned in at the service point (pickup codes go out),
-    pickups are scanned out of it. Returns the SMS to send after commit."""
-    plan = get_plan(session, route.plan_id)
-    _require_published(plan)
-    if stop.route_id != route.id:
-        raise NotFound("stop_not_found", "该线路没有这个站点", "No such stop on this route")
-    if route.started_at is None:
-        raise Conflict("route_not_started", "请先点「出发」", "Start the route first")
-    if stop.served_at is not None:
-        return []
-    outbox = []
-    for route_parcel, parcel in parcels_at(session, stop.id):
-        if route_parcel.action == "deliver" and parcel.status == "in_transit":
-            outcome = tracking.scan(
-                session,
-                parcel,
-                event="arrived_service_point",
-                node_id=stop.node_id,
-                at=now,
-                now=now,
-                settings=settings,
-                actor_id=actor_id,
-                scan_id=f"s{stop.id}-arr-{parcel.id}",
-            )
-            outbox.extend(outcome.outbox)
-        elif route_parcel.action == "pickup" and parcel.status in ("collected", "at_node"):
-            tracking.scan(
-                session,
-                parcel,
-                event="departed",
-                node_id=stop.node_id,
-                at=now,
-                now=now,
-                settings=settings,
-                actor_id=actor_id,
-                scan_id=f"s{stop.id}-dep-{parcel.id}",
-            )
-    stop.served_at = now
-    session.flush()
-    return outbox
-
-
-def finish_route(
-    session: Session, route: Route, *, settings: Settings, now: datetime, actor_id: int | None
-) -> int:
-    """Back at the hub: the pickups are scanned into the hub."""
-    plan = get_plan(session, route.plan_id)
-    _require_published(plan)
-    arrived = 0
-    for stop in stops_of(session, route.id):
-        for route_parcel, parcel in parcels_at(session, stop.id):
-            if route_parcel.action == "pickup" and parcel.status == "in_transit":
-                tracking.scan(
-                    session,
-                    parcel,
-                    event="arrived",
-                    node_id=plan.hub_id,
-                    at=now,
-                    now=now,
-                    settings=settings,
-                    actor_id=actor_id,
-                    scan_id=f"r{route.id}-arr-{parcel.id}",
-                )
-                arrived += 1
-    return arrived
-
-
-# Hand edits ---------------------------------------------------------------------------------
-
-
-def stop_load(session: Session, stop_id: int) -> rules.StopLoad:
-    delivery = [0, 0, 0]
-    pickup = [0, 0, 0]
-    for route_parcel, parcel in parcels_at(session, stop_id):
-        target = delivery if route_parcel.action == "deliver" else pickup
-        target[0] += parcel.weight_g
-        target[1] += parcel.volume_ml
-        target[2] += parcel.weight_g if parcel.cold else 0
-    return rules.StopLoad(tuple(delivery), tuple(pickup))
-
-
-def vehicle_capacity(vehicle: Vehicle) -> tuple[int, int, int]:
-    kg = vehicle.capacity_kg * 1000
-    return (kg, vehicle.capacity_l * 1000, kg if vehicle.refrigerated else 0)
-
-
-def move_stop(
-    session: Session, stop: RouteStop, *, to_route: Route, position: int, settings: Settings
-) -> None:
-    """Move an unserved stop to another route of the same plan (hand edit). The target
-    vehicle's peak load must fit → else 422 ``vehicle_overloaded`` and nothing changes."""
-    source = get_route(session, stop.route_id)
-    if source.plan_id != to_route.plan_id:
-        raise Invalid(
-            "route_other_plan",
-            "只能在同一方案的线路之间调整",
-            "Stops move only between routes of one plan",
-        )
-    plan = get_plan(session, source.plan_id)
-    if plan.status == "superseded":
-        raise Conflict("plan_superseded", "该方案已被新方案取代", "This plan was superseded")
-    if stop.served_at is not None or to_route.started_at is not None:
-        raise Conflict(
-            "stop_fixed",
-            "已服务的站点或已出发的线路不能调整",
-            "Served stops and started routes cannot be edited",
-        )
-    target_stops = [s for s in stops_of(session, to_route.id) if s.id != stop.id]
-    position = min(position, len(target_stops))
-    new_order = [*target_stops[:position], stop, *target_stops[position:]]
-    vehicle = network.get_vehicle(session, to_route.vehicle_id)
-    rules.check_capacity(
-        [stop_load(session, s.id) for s in new_order],
-        vehicle_capacity(vehicle),
-        plate=vehicle.plate,
-    )
-    remaining = [s for s in stops_of(session, source.id) if s.id != stop.id]
-    # Renumber with a temporary offset to keep (route_id, seq) unique at every flush.
-    for offset, s in enumerate(
-        [*new_order, *remaining] if source.id != to_route.id else new_order, start=1
-    ):
-        s.seq = 10_000 + offset
-    session.flush()
-    stop.route_id = to_route.id
-    for seq, s in enumerate(new_order, start=1):
-        s.seq = seq
-    if source.id != to_route.id:
-        for seq, s in enumerate(remaining, start=1):
-            s.seq = seq
-    session.flush()
-    hub = network.get_node(session, plan.hub_id)
-    for route in {source.id: source, to_route.id: to_route}.values():
-        recompute_route(
-            session,
-            route,
-            hub=hub,
-            vehicle=network.get_vehicle(session, route.vehicle_id),
-            factor=network.road_factor_of(hub, settings),
-        )
-    _finish_plan(session, plan)
-
-
-# Reading ------------------------------------------------------------------------------------
-
-
-def plan_read(session: Session, plan: RoutePlan) -> PlanRead:
-    routes = []
-    node_cache: dict[int, LogisticsNode] = {}
-    assigned: set[int] = set()
-    for route in session.scalars(select(Route).where(Route.plan_id == plan.id).order_by(Route.id)):
-        vehicle = network.get_vehicle(session, route.vehicle_id)
-        stops = []
-        for stop in stops_of(session, route.id):
-            node = node_cache.setdefault(stop.node_id, network.get_node(session, stop.node_id))
-            parcels = parcels_at(session, stop.id)
-            assigned.update(p.id for _, p in parcels)
-            stops.append(
-                PlanStopRead(
-                    stop_id=stop.id,
-                    seq=stop.seq,
-                    node_id=node.id,
-                    node_name=node.name,
-                    node_kind=node.kind,
-                    arrive=rules.format_seconds_of_day(stop.arrive_s),
-                    depart=rules.format_seconds_of_day(stop.depart_s),
-                    deliveries=sum(1 for rp, _ in parcels if rp.action == "deliver"),
-                    pickups=sum(1 for rp, _ in parcels if rp.action == "pickup"),
-                    cold=sum(1 for _, p in parcels if p.cold),
-                    served=stop.served_at is not None,
-                )
-            )
-        routes.append(
-            PlanRouteRead(
-                route_id=route.id,
-                vehicle_id=vehicle.id,
-                plate=vehicle.plate,
-                refrigerated=vehicle.refrigerated,
-                distance_km=round(route.distance_m / 1000, 1),
-                cost_fen=route.cost_fen,
-                start=rules.format_seconds_of_day(route.start_s),
-                end=rules.format_seconds_of_day(route.end_s),
-                stops=stops,
-            )
-        )
-    hub = network.get_node(session, plan.hub_id)
-    waiting = {p.id for p in waiting_deliveries(session, hub)} | {
-        p.id for p in waiting_pickups(session, hub)
-    }
-    return PlanRead(
-        id=plan.id,
-        hub_id=plan.hub_id,
-        county_code=plan.county_code,
-        service_date=plan.service_date,
-        version=plan.version,
-        status=plan.status,
-        distance_km=round(plan.distance_m / 1000, 1),
-        cost_fen=plan.cost_fen,
-        feasible=plan.feasible,
-        solve_ms=plan.solve_ms,
-        unassigned_parcels=len(waiting - assigned),
-        routes=routes,
-    )
-
-
-def routes_of_driver(
-    session: Session, user_id: int, *, since: date
-) -> list[tuple[Route, RoutePlan, Vehicle]]:
-    return list(
-        session.execute(
-            select(Route, RoutePlan, Vehicle)
-            .join(RoutePlan, RoutePlan.id == Route.plan_id)
-            .join(Vehicle, Vehicle.id == Route.vehicle_id)
-            .where(
-                Vehicle.driver_id == user_id,
-                RoutePlan.status == "published",
-                RoutePlan.service_date >= since,
-            )
-            .order_by(RoutePlan.service_date, Route.id)
-        )
-    )
-
-
-def may_drive(session: Session, route: Route, *, user_id: int, roles: Iterable[str]) -> bool:
-    vehicle = network.get_vehicle(session, route.vehicle_id)
-    if vehicle.driver_id == user_id:
-        return True
-    hub = network.get_node(session, vehicle.hub_id)
-    return network.is_hub_operator(hub, user_id=user_id, roles=roles)
