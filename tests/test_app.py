@@ -68,3 +68,10 @@ def test_access_log_lines_have_mobiles_masked(client: TestClient, caplog) -> Non
     assert logging.getLogger("uvicorn.access").filter(record)
     assert "13812345678" not in record.getMessage()
     assert "138****5678" in record.getMessage()
+
+
+def test_every_page_links_to_live_rooms_tracking_and_the_report(client: TestClient) -> None:
+    page = client.get("/signin", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    for href in ('href="/live"', 'href="/track"', 'href="/report"'):
+        assert href in page.text
