@@ -36,8 +36,10 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# Every benchmark in quick mode (seconds each); run one in full with
+# `.venv/bin/python -m bench.<name>` (see the README for what each prints).
 bench: install
-	$(BIN)/python -m bench
+	for b in finance logistics report live; do $(BIN)/python -m bench.$$b --quick || exit 1; done
 
 format: install
 	$(BIN)/ruff format .
