@@ -21,6 +21,7 @@ from shanhuo.orders.checkout import CheckoutResult
 from shanhuo.orders.schemas import CheckoutCreate, CheckoutLineIn
 from shanhuo.payments import service as payments
 from shanhuo.payments.sandbox import SandboxProvider
+from shanhuo.payments.sandbox_bank import pay_in_sandbox
 from tests.helpers.accounts import create_user
 
 WUGONG = "610431"  # 陕西 咸阳 武功县
@@ -158,13 +159,14 @@ def pay_checkout(
 ) -> payments.CallbackOutcome:
     """Start the payment and let the sandbox bank deliver its signed notification."""
     now = now or utcnow()
-    provider = sandbox()
-    payment, _url = payments.start_payment(
-        session, checkout_id=checkout_id, buyer_id=buyer.id, provider=provider, now=now
-    )
-    body, signature = provider.notification(payment, status=status, now=now)  # type: ignore[arg-type]
-    return payments.handle_callback(
-        session, body=body, signature=signature, provider=provider, now=now, fee_rate=fee_rate
+    return pay_in_sandbox(
+        session,
+        checkout_id=checkout_id,
+        buyer_id=buyer.id,
+        bank=sandbox(),
+        now=now,
+        fee_rate=fee_rate,
+        status=status,  # type: ignore[arg-type]
     )
 
 

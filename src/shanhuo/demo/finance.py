@@ -30,6 +30,7 @@ from shanhuo.orders.checkout import place_checkout
 from shanhuo.orders.schemas import CheckoutCreate, CheckoutLineIn
 from shanhuo.payments import service as payments
 from shanhuo.payments.sandbox import SandboxProvider
+from shanhuo.payments.sandbox_bank import pay_in_sandbox
 
 TRADING_ORDERS = 90
 
@@ -72,19 +73,11 @@ def _sell(
             timeout_minutes=settings.payment_timeout_minutes,
         )
         paid_at = placed + timedelta(minutes=2)
-        payment, _url = payments.start_payment(
+        pay_in_sandbox(
             session,
             checkout_id=result.checkout.id,
             buyer_id=buyer.id,
-            provider=provider,
-            now=paid_at,
-        )
-        body, signature = provider.notification(payment, status="succeeded", now=paid_at)
-        payments.handle_callback(
-            session,
-            body=body,
-            signature=signature,
-            provider=provider,
+            bank=provider,
             now=paid_at,
             fee_rate=settings.platform_fee_rate,
         )

@@ -26,8 +26,8 @@ from shanhuo.live.schemas import (
     SessionCreate,
 )
 from shanhuo.models import LiveRoom, LiveViewerSample, Product, Sku, Store, User
-from shanhuo.payments import service as payments
 from shanhuo.payments.sandbox import SandboxProvider
+from shanhuo.payments.sandbox_bank import pay_in_sandbox
 
 ADDRESSES = (("110105", "北京市朝阳区建国路88号"), ("510107", "成都市武侯区人民南路四段"))
 
@@ -110,16 +110,13 @@ def seed_live(session: Session, settings: Settings, *, now: datetime, rng: rando
             payment_minutes=settings.live_deal_payment_minutes,
         )
         if rng.random() < 0.8:
-            payment, _ = payments.start_payment(
+            pay_in_sandbox(
                 session,
                 checkout_id=placed.checkout_id,
                 buyer_id=buyer.id,
-                provider=provider,
+                bank=provider,
                 now=ordered_at,
-            )
-            body, signature = provider.notification(payment, status="succeeded", now=ordered_at)
-            payments.handle_callback(
-                session, body=body, signature=signature, provider=provider, now=ordered_at
+                fee_rate=settings.platform_fee_rate,
             )
     deals.end_deal(session, deal, now=deal.ends_at)
     if len(items) > 1:

@@ -25,6 +25,7 @@ from shanhuo.accounts.roles import grant_role
 from shanhuo.config import Settings
 from shanhuo.kit.timeutil import to_shanghai
 from shanhuo.models import LogisticsNode, Order, Parcel, Route, Store, User
+from shanhuo.payments.sandbox_bank import pay_in_sandbox
 
 COUNTY = "610431"
 COUNTY_NAME = "武功县"
@@ -309,7 +310,6 @@ def _paid_orders_from_the_county(
     from shanhuo.models import Product, Sku
     from shanhuo.orders.checkout import place_checkout
     from shanhuo.orders.schemas import CheckoutCreate, CheckoutLineIn
-    from shanhuo.payments import service as payments
     from shanhuo.payments.sandbox import SandboxProvider
 
     skus = session.scalars(
@@ -343,15 +343,11 @@ def _paid_orders_from_the_county(
             now=now,
             timeout_minutes=settings.payment_timeout_minutes,
         )
-        payment, _url = payments.start_payment(
-            session, checkout_id=result.checkout.id, buyer_id=buyer.id, provider=provider, now=now
-        )
-        body, signature = provider.notification(payment, status="succeeded", now=now)
-        payments.handle_callback(
+        pay_in_sandbox(
             session,
-            body=body,
-            signature=signature,
-            provider=provider,
+            checkout_id=result.checkout.id,
+            buyer_id=buyer.id,
+            bank=provider,
             now=now,
             fee_rate=settings.platform_fee_rate,
         )

@@ -28,6 +28,7 @@ from shanhuo.orders.checkout import place_checkout
 from shanhuo.orders.schemas import CheckoutCreate, CheckoutLineIn
 from shanhuo.payments import service as payments
 from shanhuo.payments.sandbox import SandboxProvider
+from shanhuo.payments.sandbox_bank import pay_in_sandbox
 from shanhuo.stores.schemas import StoreCreate
 from shanhuo.stores.service import open_store
 
@@ -184,21 +185,12 @@ def _past_orders(
             now=placed,
             timeout_minutes=settings.payment_timeout_minutes,
         )
-        paid_at = placed + timedelta(minutes=3)
-        payment, _url = payments.start_payment(
+        pay_in_sandbox(
             session,
             checkout_id=result.checkout.id,
             buyer_id=buyer.id,
-            provider=provider,
-            now=paid_at,
-        )
-        body, signature = provider.notification(payment, status="succeeded", now=paid_at)
-        payments.handle_callback(
-            session,
-            body=body,
-            signature=signature,
-            provider=provider,
-            now=paid_at,
+            bank=provider,
+            now=placed + timedelta(minutes=3),
             fee_rate=settings.platform_fee_rate,
         )
         for order in result.orders:
