@@ -106,3 +106,9 @@ def use_sqlite_write_lock_until_commit(session: Session, *, may_write: bool) -> 
             committed.bind = reader
 
     event.listen(session, "after_commit", _read_after_commit)
+
+
+def rowcount(result: object) -> int:
+    """Rows matched by a guarded UPDATE/DELETE (0 when the guard refused): the check that
+    makes "stock never below zero" and "a pool never oversold" hold under concurrency."""
+    return int(getattr(result, "rowcount", 0))

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.live import rooms, rules
 from shanhuo.live.schemas import DealCreate, DealRead
@@ -38,10 +39,6 @@ from shanhuo.models import (
 )
 from shanhuo.orders import service as orders_service
 from shanhuo.orders.rules import OrderStatus
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 def deal_read(deal: LiveDeal, *, now: datetime) -> DealRead:
@@ -101,7 +98,7 @@ def create_deal(session: Session, room: LiveRoom, data: DealCreate, *, now: date
         .values(on_hand=Sku.on_hand - data.pool)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(taken) != 1:
+    if rowcount(taken) != 1:
         session.refresh(sku)
         raise Conflict(
             "deal_pool_exceeds_stock",
@@ -156,7 +153,7 @@ def end_deal(session: Session, deal: LiveDeal, *, now: datetime) -> int:
         .values(status="ended", ended_at=now, returned=LiveDeal.pool - LiveDeal.sold)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(result) != 1:
+    if rowcount(result) != 1:
         return 0
     if unsold > 0:
         session.execute(
@@ -188,7 +185,7 @@ def _release_units(session: Session, deal_order: LiveDealOrder, *, now: datetime
         .values(status="released")
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(moved) != 1:
+    if rowcount(moved) != 1:
         return "already"
     q = deal_order.quantity
     session.execute(
@@ -210,7 +207,7 @@ def _release_units(session: Session, deal_order: LiveDealOrder, *, now: datetime
             .values(on_hand=Sku.on_hand - q)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(back) == 1:
+        if rowcount(back) == 1:
             session.execute(
                 update(LiveDeal)
                 .where(LiveDeal.id == deal.id, LiveDeal.sold >= q)

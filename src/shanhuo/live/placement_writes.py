@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.db import is_postgres
+from shanhuo.kit.db import is_postgres, rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.live import rules
 from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
@@ -37,10 +37,6 @@ from shanhuo.orders.rules import OrderStatus, request_fingerprint
 
 if TYPE_CHECKING:  # placement imports this module; the types are only annotations here
     from shanhuo.live.placement import Outcome, Ticket
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 def checkout_key(deal_id: int, key: str) -> str:
@@ -74,7 +70,7 @@ def write_granted(
         .values(sold=LiveDeal.sold + units)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(taken) != 1:
+    if rowcount(taken) != 1:
         raise Conflict("deal_pool_changed", "秒杀库存刚刚变化了", "The deal pool changed")
 
     per_buyer: dict[int, int] = {}
@@ -100,7 +96,7 @@ def write_granted(
             for b, q in sorted(per_buyer.items())
         ],
     )
-    if _rowcount(counted) not in (len(per_buyer), -1):
+    if rowcount(counted) not in (len(per_buyer), -1):
         raise Conflict("deal_limit_changed", "限购计数刚刚变化了", "The per-buyer count changed")
 
     # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
@@ -239,7 +235,7 @@ def write_granted(
                 .values(order_id=order_id, used_at=now)
                 .execution_options(synchronize_session=False)
             )
-            if _rowcount(used) != 1:
+            if rowcount(used) != 1:
                 raise Conflict("coupon_not_usable", "优惠券已被使用", "The coupon was used")
     for k, i in enumerate(granted):
         items, discount, total = amounts[k]

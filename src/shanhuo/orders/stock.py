@@ -13,13 +13,10 @@ from collections.abc import Mapping
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.models import Sku
 from shanhuo.orders.rules import StockEffect
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0))
 
 
 def insufficient_stock(sku_id: int) -> Conflict:
@@ -41,7 +38,7 @@ def reserve(session: Session, quantities: Mapping[int, int]) -> None:
             .values(reserved=Sku.reserved + q)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(result) != 1:
+        if rowcount(result) != 1:
             raise insufficient_stock(sku_id)
 
 
@@ -62,7 +59,7 @@ def apply(session: Session, effect: StockEffect, quantities: Mapping[int, int]) 
         else:  # RESTOCK
             statement = statement.values(on_hand=Sku.on_hand + q)
         result = session.execute(statement.execution_options(synchronize_session=False))
-        if _rowcount(result) != 1:
+        if rowcount(result) != 1:
             raise Conflict(
                 "stock_books_inconsistent",
                 f"库存记录不一致（SKU {sku_id}）",
