@@ -79,3 +79,18 @@ def test_sqlite_request_sessions_hold_the_write_lock_only_until_the_root_commit(
     assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
     assert not locked()
     reader.close()
+
+
+def test_atomic_dir_replaces_the_target_only_when_everything_was_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from shanhuo.kit.files import atomic_dir
+
+    target = tmp_path / "out" / "2020"
+    with atomic_dir(target) as tmp:
+        (tmp / "a.csv").write_text("first")
+    assert (target / "a.csv").read_text() == "first"
+
+    with pytest.raises(RuntimeError), atomic_dir(target) as tmp:
+        (tmp / "a.csv").write_text("half-written")
+        raise RuntimeError("disk full")
+    assert (target / "a.csv").read_text() == "first"  # the old output is untouched
+    assert sorted(p.name for p in target.parent.iterdir()) == ["2020"]  # no leftovers

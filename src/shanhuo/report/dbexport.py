@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -37,9 +35,9 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, inspect, text
 
 from shanhuo import __version__
+from shanhuo.kit.files import atomic_dir
 from shanhuo.kit.timeutil import as_utc, to_shanghai, utcnow
 from shanhuo.report.dataset import REQUIRED, UNPARTITIONED, arrow_schema
-from shanhuo.report.service import _replace_dir
 
 NON_FARM = ("craft", "other")
 BATCH = 50_000
@@ -108,10 +106,7 @@ class _Writer:
 def export_database(engine: Bind, out: Path, *, now: datetime | None = None) -> dict[str, Any]:
     """Write the dataset to ``out`` atomically and return its manifest."""
     now = now or utcnow()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_dir(out) as tmp:
         writer = _Writer(tmp)
         empty: list[str] = []
         regions = [
@@ -260,10 +255,6 @@ def export_database(engine: Bind, out: Path, *, now: datetime | None = None) -> 
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
         )
-        _replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return manifest
 
 

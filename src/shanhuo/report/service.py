@@ -9,14 +9,12 @@ the previous report (or nothing) — never half a report.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shanhuo.kit.errors import NotFound
+from shanhuo.kit.files import atomic_dir
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.regions.rules import MACRO_REGIONS, is_mainland_province
 from shanhuo.report.dataset import open_dataset
@@ -65,10 +63,7 @@ def build_report(
     tables = compute(dataset, year, engine=engine, options=options)
     doc = build_document(dataset, tables, generated_at=utcnow().isoformat(timespec="seconds"))
     names = file_names(year)
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-", dir=reports_dir))
-    tmp.chmod(0o755)
-    try:
+    with atomic_dir(reports_dir / str(year)) as tmp:
         files: list[str] = []
         if "csv" in outputs:
             files += write_csvs(doc, tmp / "tables")
@@ -85,22 +80,7 @@ def build_report(
         (tmp / REPORT_JSON).write_text(
             json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False), encoding="utf-8"
         )
-        _replace_dir(tmp, reports_dir / str(year))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuiltReport(year, reports_dir / str(year), files, doc)
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def not_built(year: int) -> NotFound:

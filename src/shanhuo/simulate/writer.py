@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shanhuo import __version__
+from shanhuo.kit.files import atomic_dir
 from shanhuo.simulate.generator import Generator
 from shanhuo.simulate.geography import load_geography
 from shanhuo.simulate.scenario import Scenario, validated
@@ -80,10 +78,7 @@ def simulate(
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} exists")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_dir(out) as tmp:
         sink = _ParquetSink(tmp)
         generator = Generator(scenario, load_geography(), sink, progress or (lambda _s, _n: None))
         counts = generator.run()
@@ -113,20 +108,4 @@ def simulate(
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
         )
-        replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return SimulationResult(out, manifest)
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Move ``new`` to ``target``, replacing an existing folder with two renames."""
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
