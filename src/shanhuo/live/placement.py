@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.bulk import one_of
 from shanhuo.kit.errors import Conflict, Invalid, NotFound, ShanhuoError, Unauthorized
 from shanhuo.live import rules
 from shanhuo.live.placement_writes import write_granted
@@ -83,7 +84,7 @@ def _resolve_buyers(session: Session, tickets: Sequence[Ticket], now: datetime) 
     if wanted:
         for token_hash, kind, user_id in session.execute(
             select(AuthToken.token_hash, AuthToken.kind, AuthToken.user_id).where(
-                AuthToken.token_hash.in_(wanted),
+                one_of(session, AuthToken.token_hash, wanted),
                 AuthToken.revoked_at.is_(None),
                 AuthToken.expires_at > now,
             )
@@ -114,12 +115,15 @@ def place_batch(
         if buyer is None:
             results[i] = Unauthorized()
 
+    # populate_existing: the identity map may hold a copy read before the lock.
     deal = session.scalars(
-        select(LiveDeal).where(LiveDeal.id == deal_id).with_for_update()
+        select(LiveDeal)
+        .where(LiveDeal.id == deal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
     if deal is None:
         return [r or NotFound("deal_not_found", "秒杀不存在", "No such deal") for r in results]
-    session.refresh(deal)  # the identity map may hold a copy read before the lock
     report = report if report is not None else BatchReport(deal_id)
     report.room_id = deal.room_id
 
@@ -128,12 +132,18 @@ def place_batch(
     pairs = {(buyers[i], tickets[i].key) for i in pending}
     placed: dict[tuple[int, str], tuple[LiveDealOrder, Order]] = {}
     if pairs:
+        # Buyers × keys is a superset of the pairs (constant SQL text, see kit.bulk); the
+        # unique index on (buyer_id, idempotency_key) serves it, the exact pairs are kept below.
         for row, order in session.execute(
             select(LiveDealOrder, Order)
             .join(Order, Order.id == LiveDealOrder.order_id)
-            .where(tuple_(LiveDealOrder.buyer_id, LiveDealOrder.idempotency_key).in_(pairs))
+            .where(
+                one_of(session, LiveDealOrder.buyer_id, {b for b, _ in pairs}),
+                one_of(session, LiveDealOrder.idempotency_key, {k for _, k in pairs}),
+            )
         ).all():
-            placed[(row.buyer_id, row.idempotency_key)] = (row, order)
+            if (row.buyer_id, row.idempotency_key) in pairs:
+                placed[(row.buyer_id, row.idempotency_key)] = (row, order)
     first_of: dict[tuple[int, str], int] = {}
     duplicate_of: dict[int, int] = {}
     for i in pending:
@@ -169,7 +179,7 @@ def place_batch(
         set(
             session.scalars(
                 select(Region.code).where(
-                    Region.code.in_(codes), Region.level.in_(SHIPPABLE_LEVELS)
+                    one_of(session, Region.code, codes), Region.level.in_(SHIPPABLE_LEVELS)
                 )
             )
         )
@@ -198,7 +208,7 @@ def place_batch(
             session.execute(
                 select(LiveDealBuyer.buyer_id, LiveDealBuyer.quantity).where(
                     LiveDealBuyer.deal_id == deal_id,
-                    LiveDealBuyer.buyer_id.in_({buyers[i] for i in pending}),
+                    one_of(session, LiveDealBuyer.buyer_id, {buyers[i] for i in pending}),
                 )
             ).all()
         )
@@ -291,7 +301,7 @@ def _usable_claims(
     for claim, coupon in session.execute(
         select(LiveCouponClaim, LiveCoupon)
         .join(LiveCoupon, LiveCoupon.id == LiveCouponClaim.coupon_id)
-        .where(LiveCouponClaim.id.in_(list(wanted)))
+        .where(one_of(session, LiveCouponClaim.id, wanted))
     ).all():
         i = wanted[claim.id]
         if (

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.bulk import insert_rows
 from shanhuo.kit.db import is_postgres, rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.live import rules
@@ -37,6 +38,10 @@ from shanhuo.orders.rules import OrderStatus, request_fingerprint
 
 if TYPE_CHECKING:  # placement imports this module; the types are only annotations here
     from shanhuo.live.placement import Outcome, Ticket
+
+
+def _table(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def checkout_key(deal_id: int, key: str) -> str:
@@ -132,54 +137,55 @@ def write_granted(
             discount_of[i] = discount
         amounts.append((items, discount, items - discount))
 
-    checkout_ids = list(
-        session.scalars(
-            insert(Checkout).returning(Checkout.id, sort_by_parameter_order=True),
-            [
-                {
-                    "buyer_id": buyers[i],
-                    "idempotency_key": checkout_key(deal.id, tickets[i].key),
-                    "request_fingerprint": _fingerprint(deal.id, tickets[i].body),
-                    "total_fen": total,
-                    "status": OrderStatus.PENDING_PAYMENT.value,
-                    "created_at": now,
-                    "expires_at": expires_at,
-                }
-                for i, (_items, _d, total) in zip(granted, amounts, strict=True)
-            ],
-        )
+    checkout_ids = insert_rows(
+        session,
+        _table(Checkout),
+        [
+            {
+                "buyer_id": buyers[i],
+                "idempotency_key": checkout_key(deal.id, tickets[i].key),
+                "request_fingerprint": _fingerprint(deal.id, tickets[i].body),
+                "total_fen": total,
+                "status": OrderStatus.PENDING_PAYMENT.value,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+            for i, (_items, _d, total) in zip(granted, amounts, strict=True)
+        ],
+        returning="id",
     )
-    order_ids = list(
-        session.scalars(
-            insert(Order).returning(Order.id, sort_by_parameter_order=True),
-            [
-                {
-                    "checkout_id": checkout_id,
-                    "buyer_id": buyers[i],
-                    "store_id": deal.store_id,
-                    "status": OrderStatus.PENDING_PAYMENT.value,
-                    "items_fen": items,
-                    "shipping_fen": 0,
-                    "discount_fen": discount,
-                    "total_fen": total,
-                    "refunded_fen": 0,
-                    "recipient_name": tickets[i].body.recipient_name,
-                    "recipient_mobile": tickets[i].body.recipient_mobile,
-                    "ship_to_region_code": tickets[i].body.region_code,
-                    "ship_to_address": tickets[i].body.address,
-                    "created_at": now,
-                    "expires_at": expires_at,
-                    "live_session_id": deal.session_id,
-                    "deal_id": deal.id,
-                }
-                for i, checkout_id, (items, discount, total) in zip(
-                    granted, checkout_ids, amounts, strict=True
-                )
-            ],
-        )
+    order_ids = insert_rows(
+        session,
+        _table(Order),
+        [
+            {
+                "checkout_id": checkout_id,
+                "buyer_id": buyers[i],
+                "store_id": deal.store_id,
+                "status": OrderStatus.PENDING_PAYMENT.value,
+                "items_fen": items,
+                "shipping_fen": 0,
+                "discount_fen": discount,
+                "total_fen": total,
+                "refunded_fen": 0,
+                "recipient_name": tickets[i].body.recipient_name,
+                "recipient_mobile": tickets[i].body.recipient_mobile,
+                "ship_to_region_code": tickets[i].body.region_code,
+                "ship_to_address": tickets[i].body.address,
+                "created_at": now,
+                "expires_at": expires_at,
+                "live_session_id": deal.session_id,
+                "deal_id": deal.id,
+            }
+            for i, checkout_id, (items, discount, total) in zip(
+                granted, checkout_ids, amounts, strict=True
+            )
+        ],
+        returning="id",
     )
-    session.execute(
-        insert(OrderLine),
+    insert_rows(
+        session,
+        _table(OrderLine),
         [
             {
                 "order_id": order_id,
@@ -194,8 +200,9 @@ def write_granted(
             for i, order_id in zip(granted, order_ids, strict=True)
         ],
     )
-    session.execute(
-        insert(OrderEvent),
+    insert_rows(
+        session,
+        _table(OrderEvent),
         [
             {
                 "order_id": order_id,
@@ -208,23 +215,23 @@ def write_granted(
             for i, order_id in zip(granted, order_ids, strict=True)
         ],
     )
-    deal_order_ids = list(
-        session.scalars(
-            insert(LiveDealOrder).returning(LiveDealOrder.id, sort_by_parameter_order=True),
-            [
-                {
-                    "deal_id": deal.id,
-                    "buyer_id": buyers[i],
-                    "idempotency_key": tickets[i].key,
-                    "quantity": tickets[i].body.quantity,
-                    "order_id": order_id,
-                    "checkout_id": checkout_id,
-                    "status": "placed",
-                    "created_at": now,
-                }
-                for i, order_id, checkout_id in zip(granted, order_ids, checkout_ids, strict=True)
-            ],
-        )
+    deal_order_ids = insert_rows(
+        session,
+        _table(LiveDealOrder),
+        [
+            {
+                "deal_id": deal.id,
+                "buyer_id": buyers[i],
+                "idempotency_key": tickets[i].key,
+                "quantity": tickets[i].body.quantity,
+                "order_id": order_id,
+                "checkout_id": checkout_id,
+                "status": "placed",
+                "created_at": now,
+            }
+            for i, order_id, checkout_id in zip(granted, order_ids, checkout_ids, strict=True)
+        ],
+        returning="id",
     )
     for i, order_id in zip(granted, order_ids, strict=True):
         claim_id = tickets[i].body.coupon_claim_id

@@ -1,0 +1,77 @@
+"""kit.bulk: many rows in one statement with constant SQL text (JSON recordset / ANY(array) on
+PostgreSQL, SQLAlchemy's multi-row INSERT / IN on SQLite). Runs on both databases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import cast
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.orm import Session
+
+from shanhuo.kit.bulk import insert_rows, one_of
+from shanhuo.kit.timeutil import utcnow
+from shanhuo.models import User
+
+USERS = cast(Table, User.__table__)
+
+
+def _rows(n: int, now: datetime) -> list[dict[str, object]]:
+    # Mobiles deliberately not in ascending order, so a sort by value could not fake the order.
+    return [
+        {
+            "mobile": f"1381{(n - k) * 7919 % 10_000_000:07d}",
+            "display_name": f"张三{k}" if k % 3 else "",
+            "created_at": now + timedelta(seconds=k),
+            "last_sign_in_at": None if k % 2 else now,
+        }
+        for k in range(n)
+    ]
+
+
+def test_ids_come_back_in_the_order_of_the_rows(db: Session) -> None:
+    now = utcnow()
+    rows = _rows(70, now)
+    ids = insert_rows(db, USERS, rows, returning="id")
+    assert len(ids) == 70 and len(set(ids)) == 70
+    stored = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))}
+    for row, user_id in zip(rows, ids, strict=True):
+        user = stored[user_id]
+        assert user.mobile == row["mobile"]
+        assert user.display_name == row["display_name"]  # Chinese text survives
+        assert user.created_at == row["created_at"]  # aware UTC in, aware UTC out
+        assert user.last_sign_in_at == row["last_sign_in_at"]  # NULL survives
+
+
+def test_without_returning_inserts_and_returns_nothing(db: Session) -> None:
+    rows = _rows(5, utcnow())
+    assert insert_rows(db, USERS, rows) == []
+    mobiles = [str(r["mobile"]) for r in rows]
+    found = set(db.scalars(select(User.mobile).where(User.mobile.in_(mobiles))))
+    assert found == set(mobiles)
+    assert insert_rows(db, USERS, [], returning="id") == []
+
+
+def test_a_naive_datetime_is_refused_as_by_the_orm(db: Session) -> None:
+    rows = _rows(2, utcnow())
+    rows[1]["created_at"] = datetime(2026, 1, 1, 8, 0)  # no tzinfo
+    with pytest.raises((ValueError, StatementError)):
+        insert_rows(db, USERS, rows, returning="id")
+
+
+def test_an_over_long_string_is_refused_not_cut(db: Session, is_postgres: bool) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite does not enforce varchar lengths")
+    rows = _rows(2, utcnow())
+    rows[0]["mobile"] = "138000000001234"  # 15 characters in a varchar(11)
+    with pytest.raises(DBAPIError), db.begin_nested():
+        insert_rows(db, USERS, rows)
+
+
+def test_one_of_matches_exactly_the_values(db: Session) -> None:
+    ids = insert_rows(db, USERS, _rows(6, utcnow()), returning="id")
+    wanted = {ids[0], ids[3], ids[5], -1}
+    assert set(db.scalars(select(User.id).where(one_of(db, User.id, wanted)))) == wanted - {-1}
+    assert list(db.scalars(select(User.id).where(one_of(db, User.id, [])))) == []
