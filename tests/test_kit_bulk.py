@@ -11,9 +11,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import insert_rows, one_of
+from shanhuo.kit.bulk import insert_rows, one_of, upsert_rows
 from shanhuo.kit.timeutil import utcnow
-from shanhuo.models import User
+from shanhuo.models import LiveDealBuyer, User
+from tests.helpers.live import create_live_room, open_deal
 
 USERS = cast(Table, User.__table__)
 
@@ -75,3 +76,37 @@ def test_one_of_matches_exactly_the_values(db: Session) -> None:
     wanted = {ids[0], ids[3], ids[5], -1}
     assert set(db.scalars(select(User.id).where(one_of(db, User.id, wanted)))) == wanted - {-1}
     assert list(db.scalars(select(User.id).where(one_of(db, User.id, [])))) == []
+
+
+def test_upsert_inserts_adds_and_refuses_past_the_guard(db: Session) -> None:
+    """The flash-deal per-buyer counter: insert new buyers, add to known ones, and leave
+    (and not count) a row whose sum would pass the limit."""
+    deal = open_deal(db, create_live_room(db), pool=10, limit=3)  # real rows for the FKs
+    ids = insert_rows(db, USERS, _rows(3, utcnow()), returning="id")
+    table = cast(Table, LiveDealBuyer.__table__)
+
+    def add(rows: list[tuple[int, int]]) -> int:
+        return upsert_rows(
+            db,
+            table,
+            [
+                {"deal_id": deal.id, "buyer_id": b, "quantity": q, "per_buyer_limit": 3}
+                for b, q in rows
+            ],
+            key=("deal_id", "buyer_id"),
+            on_conflict=lambda stmt: (
+                {"quantity": stmt.table.c.quantity + stmt.excluded.quantity},
+                stmt.table.c.quantity + stmt.excluded.quantity <= 3,
+            ),
+        )
+
+    assert add([(ids[0], 1), (ids[1], 2)]) in (2, -1)
+    assert add([(ids[0], 2), (ids[1], 2), (ids[2], 1)]) in (2, -1)  # ids[1] would reach 4
+    held = dict(
+        db.execute(
+            select(LiveDealBuyer.buyer_id, LiveDealBuyer.quantity).where(
+                LiveDealBuyer.deal_id == deal.id
+            )
+        ).all()
+    )
+    assert held == {ids[0]: 3, ids[1]: 2, ids[2]: 1}

@@ -21,9 +21,11 @@ from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, Table, any_, insert, literal, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import ARRAY, TypeDecorator, TypeEngine
+
+from shanhuo.kit.db import rowcount
 
 _PG = postgresql.dialect()
 
@@ -47,20 +49,19 @@ def _json_value(value: Any) -> Any:
 
 
 @lru_cache(maxsize=128)
-def _recordset_insert(
-    table: Table, columns: tuple[str, ...], returning: str | None
-) -> tuple[Any, dict[str, Callable[[Any], Any]]]:
-    """``INSERT INTO t (c…) SELECT c… FROM ROWS FROM (json_to_recordset(:rows) AS (c type, …))
-    WITH ORDINALITY … ORDER BY ord [RETURNING id]``: the rows travel as one JSON text (encoded
-    in C by ``json``, parsed in C by the server). Strings are declared ``text`` so that the
-    INSERT's assignment cast to ``varchar(n)`` refuses an over-long value (an explicit cast
-    would silently cut it). The ORDER BY makes the sequence hand out ids in parameter order
-    (the technique SQLAlchemy's own "insertmanyvalues" relies on for PostgreSQL)."""
+def _recordset(table: Table, columns: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+    """``SELECT c… FROM ROWS FROM (json_to_recordset(:rows) AS (c type, …)) WITH ORDINALITY
+    … ORDER BY ord``: the rows travel as one JSON text (encoded in C by ``json``, parsed in C
+    by the server). Strings are declared ``text`` so that the INSERT's assignment cast to
+    ``varchar(n)`` refuses an over-long value (an explicit cast would silently cut it). The
+    ORDER BY makes the sequence hand out ids in row order (the technique SQLAlchemy's own
+    "insertmanyvalues" relies on for PostgreSQL). Returns the select and, per column with a
+    TypeDecorator (e.g. UtcDateTime), the function that checks and converts its values."""
     declared = []
-    converters: dict[str, Callable[[Any], Any]] = {}
+    converters: dict[str, Any] = {}
     for name in columns:
         sql_type: TypeEngine[Any] = table.c[name].type
-        if isinstance(sql_type, TypeDecorator):  # e.g. UtcDateTime: its checks still apply
+        if isinstance(sql_type, TypeDecorator):
             converters[name] = partial(sql_type.process_bind_param, dialect=_PG)
             sql_type = sql_type.impl_instance
         spelled = "text" if isinstance(sql_type, String) else sql_type.compile(dialect=_PG)
@@ -72,10 +73,19 @@ def _recordset_insert(
         f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({', '.join(declared)})) "
         f"WITH ORDINALITY AS u({names}, ord) ORDER BY ord"
     )
-    sql = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {source}'  # noqa: S608
-    if returning:
-        sql += f' RETURNING "{returning}"'
-    return text(sql), converters
+    select = text(f"SELECT {names} FROM {source}").columns(  # noqa: S608
+        *(table.c[name] for name in columns)
+    )
+    return select, converters
+
+
+def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, tuple[str, ...], str]:
+    columns = tuple(rows[0])
+    select, converters = _recordset(table, columns)
+    if converters:
+        rows = [{**row, **{c: f(row[c]) for c, f in converters.items()}} for row in rows]
+    payload = json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
+    return select, columns, payload
 
 
 def insert_rows(
@@ -89,14 +99,39 @@ def insert_rows(
         if returning is None:
             session.execute(insert(table), list(rows))
             return []
-        statement = insert(table).returning(table.c[returning], sort_by_parameter_order=True)
-        return list(session.scalars(statement, list(rows)))
-    statement, converters = _recordset_insert(table, tuple(rows[0]), returning)
-    if converters:
-        rows = [{**row, **{c: f(row[c]) for c, f in converters.items()}} for row in rows]
-    payload = json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
-    result = session.execute(statement, {"rows": payload})
+        ordered = insert(table).returning(table.c[returning], sort_by_parameter_order=True)
+        return list(session.scalars(ordered, list(rows)))
+    select, columns, payload = _payload(table, rows)
+    from_json = insert(table).from_select(columns, select)
     if returning is None:
+        session.execute(from_json, {"rows": payload})
         return []
+    ids = session.scalars(from_json.returning(table.c[returning]), {"rows": payload})
     # ids come from one sequence in ORDER BY order: ascending ids are the rows in order.
-    return sorted(result.scalars())
+    return sorted(ids)
+
+
+def upsert_rows(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    key: Sequence[str],
+    on_conflict: Callable[[Any], tuple[dict[str, Any], Any]],
+) -> int:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET … WHERE …`` for ``rows`` in one statement
+    (PostgreSQL and SQLite). ``on_conflict(statement)`` returns the SET mapping and the WHERE
+    clause, built from ``statement.excluded``. Returns how many rows were inserted or updated
+    (rows the WHERE refused are not counted), or -1 where the driver cannot tell."""
+    if not rows:
+        return 0
+    if _is_postgres(session):
+        select, columns, payload = _payload(table, rows)
+        pg = postgresql.insert(table).from_select(columns, select)
+        set_, where = on_conflict(pg)
+        statement = pg.on_conflict_do_update(index_elements=list(key), set_=set_, where=where)
+        return rowcount(session.execute(statement, {"rows": payload}))
+    lite = sqlite.insert(table)
+    set_, where = on_conflict(lite)
+    upsert = lite.on_conflict_do_update(index_elements=list(key), set_=set_, where=where)
+    return rowcount(session.execute(upsert, list(rows)))

@@ -13,12 +13,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import insert_rows
-from shanhuo.kit.db import is_postgres, rowcount
+from shanhuo.kit.bulk import insert_rows, upsert_rows
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.live import rules
 from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
@@ -82,15 +80,9 @@ def write_granted(
     for i in granted:
         buyer = int(buyers[i])  # type: ignore[arg-type]
         per_buyer[buyer] = per_buyer.get(buyer, 0) + tickets[i].body.quantity
-    insert_fn = pg_insert if is_postgres(session) else sqlite_insert
-    upsert = insert_fn(cast(Table, LiveDealBuyer.__table__))
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["deal_id", "buyer_id"],
-        set_={"quantity": upsert.table.c.quantity + upsert.excluded.quantity},
-        where=upsert.table.c.quantity + upsert.excluded.quantity <= deal.per_buyer_limit,
-    )
-    counted = session.execute(
-        upsert,
+    counted = upsert_rows(
+        session,
+        _table(LiveDealBuyer),
         [
             {
                 "deal_id": deal.id,
@@ -100,8 +92,13 @@ def write_granted(
             }
             for b, q in sorted(per_buyer.items())
         ],
+        key=("deal_id", "buyer_id"),
+        on_conflict=lambda stmt: (
+            {"quantity": stmt.table.c.quantity + stmt.excluded.quantity},
+            stmt.table.c.quantity + stmt.excluded.quantity <= deal.per_buyer_limit,
+        ),
     )
-    if rowcount(counted) not in (len(per_buyer), -1):
+    if counted not in (len(per_buyer), -1):
         raise Conflict("deal_limit_changed", "限购计数刚刚变化了", "The per-buyer count changed")
 
     # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
