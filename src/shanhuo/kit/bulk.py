@@ -9,7 +9,8 @@ most of a batch doing that. Passing the rows as one JSON parameter and a list as
 so psycopg caches its parse and prepares the statement on the server after a few runs.
 
 SQLite has no arrays and runs in-process (no parse-per-round-trip to save), so there the same
-calls fall back to SQLAlchemy's ordinary multi-row INSERT and ``IN``.
+calls use one ``executemany`` (ids assigned under the write lock, see ``insert_rows``) and
+``IN``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date, datetime
 from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, any_, insert, literal, text
+from sqlalchemy import ColumnElement, String, Table, any_, func, insert, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import ARRAY, TypeDecorator, TypeEngine
@@ -73,19 +74,19 @@ def _recordset(table: Table, columns: tuple[str, ...]) -> tuple[Any, dict[str, A
         f"ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({', '.join(declared)})) "
         f"WITH ORDINALITY AS u({names}, ord) ORDER BY ord"
     )
-    select = text(f"SELECT {names} FROM {source}").columns(  # noqa: S608
+    rows_select = text(f"SELECT {names} FROM {source}").columns(  # noqa: S608
         *(table.c[name] for name in columns)
     )
-    return select, converters
+    return rows_select, converters
 
 
 def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, tuple[str, ...], str]:
     columns = tuple(rows[0])
-    select, converters = _recordset(table, columns)
+    rows_select, converters = _recordset(table, columns)
     if converters:
         rows = [{**row, **{c: f(row[c]) for c, f in converters.items()}} for row in rows]
     payload = json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
-    return select, columns, payload
+    return rows_select, columns, payload
 
 
 def insert_rows(
@@ -99,16 +100,28 @@ def insert_rows(
         if returning is None:
             session.execute(insert(table), list(rows))
             return []
-        ordered = insert(table).returning(table.c[returning], sort_by_parameter_order=True)
-        return list(session.scalars(ordered, list(rows)))
-    select, columns, payload = _payload(table, rows)
-    from_json = insert(table).from_select(columns, select)
+        # SQLite gives RETURNING rows in no promised order, so SQLAlchemy would send one
+        # INSERT per row. Every SQLite write here runs under BEGIN IMMEDIATE (kit.db), so no
+        # one else can insert until we commit: the next ids are max + 1 … max + n, exactly
+        # what SQLite would pick, and the rows go in one executemany. (Called outside a write
+        # transaction, a concurrent insert makes this fail on the primary key, never mix rows.)
+        key = table.c[returning]
+        if not key.primary_key:
+            raise ValueError(f"{table.name}.{returning} is not the primary key")
+        start = int(session.scalar(select(func.max(key))) or 0)
+        ids = list(range(start + 1, start + 1 + len(rows)))
+        session.execute(
+            insert(table), [{**row, returning: id_} for row, id_ in zip(rows, ids, strict=True)]
+        )
+        return ids
+    source, columns, payload = _payload(table, rows)
+    from_json = insert(table).from_select(columns, source)
     if returning is None:
         session.execute(from_json, {"rows": payload})
         return []
-    ids = session.scalars(from_json.returning(table.c[returning]), {"rows": payload})
+    generated = session.scalars(from_json.returning(table.c[returning]), {"rows": payload})
     # ids come from one sequence in ORDER BY order: ascending ids are the rows in order.
-    return sorted(ids)
+    return sorted(generated)
 
 
 def upsert_rows(
@@ -126,8 +139,8 @@ def upsert_rows(
     if not rows:
         return 0
     if _is_postgres(session):
-        select, columns, payload = _payload(table, rows)
-        pg = postgresql.insert(table).from_select(columns, select)
+        source, columns, payload = _payload(table, rows)
+        pg = postgresql.insert(table).from_select(columns, source)
         set_, where = on_conflict(pg)
         statement = pg.on_conflict_do_update(index_elements=list(key), set_=set_, where=where)
         return rowcount(session.execute(statement, {"rows": payload}))

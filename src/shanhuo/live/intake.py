@@ -28,6 +28,8 @@ row (the deal's pool). So:
    and ``(buyer_id, idempotency_key)`` is unique. If a batch fails as a whole (a constraint
    fired because of a race the lock did not cover, a deadlock) it is rolled back and its
    tickets are retried one at a time, each in its own transaction.
+   On SQLite the writers of several worker processes take turns on a file lock
+   (``kit.db.sqlite_writer_turn``) rather than polling SQLite's busy handler.
 4. **Durable acknowledgement.** The futures are resolved only after ``commit()`` returned, so
    a buyer is told "ordered" only for committed orders; a crash before the commit loses only
    requests that were never acknowledged (the client retries them with the same key).
@@ -52,6 +54,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from shanhuo.kit.db import sqlite_writer_turn
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.live.placement import BatchReport, Outcome, Ticket, place_batch
@@ -133,7 +136,7 @@ class DealIntake:
     ) -> tuple[list[Outcome], list[BatchReport]]:
         """One transaction for the batch; if it fails as a whole, one per ticket."""
         report = BatchReport(deal_id)
-        with self.session_factory() as session:
+        with self.session_factory() as session, sqlite_writer_turn(session):
             try:
                 outcomes = place_batch(
                     session,
@@ -154,7 +157,7 @@ class DealIntake:
         reports = []
         for ticket in tickets:
             single = BatchReport(deal_id)
-            with self.session_factory() as session:
+            with self.session_factory() as session, sqlite_writer_turn(session):
                 try:
                     outcome = place_batch(
                         session,
