@@ -1,5 +1,6 @@
-"""The report page in a real browser at phone size: the headline numbers are there, the tile
-grid links to a province, and no request leaves the server (ECharts is served locally)."""
+"""The report page in a real browser at phone size: the headline numbers are there, the map is
+one tap away from the tile grid, the tile grid links to a province, and no request leaves the
+server (ECharts and the province outlines are served locally)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,16 @@ def test_report_page_shows_the_headline_numbers(live_server: LiveServer, phone: 
     # ECharts drew the ranking (an SVG inside the chart box).
     expect(phone.locator("#chart-growth svg")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The tile grid is the default; one tap draws the map (outlines fetched from this server).
+    expect(phone.locator("#chart-map")).to_be_hidden()
+    phone.get_by_role("button", name="地图").click()
+    expect(phone.get_by_role("button", name="地图")).to_have_attribute("aria-pressed", "true")
+    expect(phone.locator("#chart-map svg path").first).to_be_visible()
+    expect(phone.locator("[data-pane=map]")).to_contain_text("示意图，非标准地图")
+    expect(phone.locator(".tilegrid")).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_role("button", name="方块图").click()
 
     phone.locator("a.tile-prov[title=宁夏]").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("宁夏回族自治区")

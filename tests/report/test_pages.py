@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shanhuo.config import Settings
-from shanhuo.report.service import build_report
+from shanhuo.report.outputs.html import render_standalone
+from shanhuo.report.service import build_report, load_report
 
 
 @pytest.fixture
@@ -77,3 +80,47 @@ def test_api_report_document(client: TestClient, with_report: Settings) -> None:
     doc = client.get("/api/report/2020").json()
     assert doc["year"] == 2020 and len(doc["tables"]) == 11
     assert client.get("/api/report").json()[0]["year"] == 2020
+
+
+def test_report_page_offers_the_map_beside_tiles_and_bars(
+    client: TestClient, with_report: Settings
+) -> None:
+    page = client.get("/report/2020").text
+    for view in ("map", "tiles", "bars"):
+        assert f'data-view="{view}"' in page
+    assert 'data-view="tiles" aria-pressed="true"' in page
+    assert '<div data-pane="map" hidden>' in page
+    assert "示意图，非标准地图" in page and "Schematic, not a reviewed standard map" in page
+    assert 'data-geo-url="/report/assets/china-provinces.json"' in page
+    assert 'id="report-geo"' not in page  # the page fetches the outlines on first use
+    assert '<option value="growth">新创业者同比增速</option>' in page
+
+
+def test_province_outlines_are_served_as_geojson(client: TestClient) -> None:
+    response = client.get("/report/assets/china-provinces.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    codes = {f["properties"]["code"] for f in response.json()["features"]}
+    assert len(codes) == 34 and {"11", "53", "65", "71", "81", "82"} <= codes
+
+
+def test_standalone_html_inlines_the_outlines_and_province_values(
+    with_report: Settings,
+) -> None:
+    doc = load_report(with_report.data_dir / "reports", 2020)
+    html = render_standalone(doc)
+    geo = re.search(r'<script type="application/json" id="report-geo">(.*?)</script>', html, re.S)
+    assert geo is not None
+    assert len(json.loads(geo.group(1))["features"]) == 34
+    provinces = re.search(
+        r'<script type="application/json" id="report-provinces">(.*?)</script>', html, re.S
+    )
+    assert provinces is not None
+    growth = json.loads(provinces.group(1))["metrics"][0]
+    ningxia = next(t for t in doc["tiles"] if t["code"] == "64")
+    assert growth["key"] == "growth"
+    assert growth["values"]["64"] == {
+        "value": ningxia["growth"],
+        "text": f"{ningxia['growth']:.1f}%",
+        "level": ningxia["level"],
+    }

@@ -1,6 +1,7 @@
 """HTML pages of the report: ``/report`` (index of built years), ``/report/{year}`` (the whole
-report with charts), ``/report/{year}/province/{code}`` (one province), the built files, and
-the chart scripts (ECharts from the npm package, served by us — no CDN).
+report with charts and a province map), ``/report/{year}/province/{code}`` (one province), the
+built files, the chart scripts (ECharts from the npm package, served by us — no CDN) and the
+province outlines (decoded from the echarts@4.9 npm package, see ``report.mapdata``).
 
 Reports are public aggregates (no personal data), so the pages need no sign-in; building a
 report is a command (``shanhuo report``), not a web action.
@@ -16,11 +17,14 @@ from fastapi.responses import FileResponse, Response
 
 from shanhuo.config import Settings
 from shanhuo.kit.deps import AppSettings
+from shanhuo.report.mapdata import china_geojson_text
 from shanhuo.report.outputs.html import CHARTS_JS, body_context, echarts_path
 from shanhuo.report.service import file_names, list_reports, load_report, province_view, report_file
 from shanhuo.web.render import render
 
 router = APIRouter(include_in_schema=False)
+
+GEO_URL = "/report/assets/china-provinces.json"
 
 
 def reports_dir(settings: Settings) -> Path:
@@ -42,7 +46,9 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
         if name.startswith("tables/")
         and name.endswith(("entrepreneurs_province.csv", "western_share.csv"))
     ]
-    return body_context(doc, files=files, province_base=f"/report/{year}/province/")
+    return body_context(
+        doc, files=files, province_base=f"/report/{year}/province/", geo_url=GEO_URL
+    )
 
 
 @router.get("/report/assets/echarts.min.js")
@@ -57,6 +63,16 @@ def echarts_js() -> FileResponse:
 @router.get("/report/assets/charts.js")
 def charts_js() -> FileResponse:
     return FileResponse(CHARTS_JS, media_type="text/javascript")
+
+
+@router.get(GEO_URL)
+def province_outlines() -> Response:
+    """Fetched only when a reader switches to the map view (about 75 KB)."""
+    return Response(
+        china_geojson_text(),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/report")

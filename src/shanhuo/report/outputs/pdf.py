@@ -1,5 +1,11 @@
 """The report as a PDF with Chinese text: reportlab's built-in CID font STSong-Light (Adobe's
-Song typeface that every PDF reader carries), so no font file is needed or embedded."""
+Song typeface that every PDF reader carries), so no font file is needed or embedded.
+
+The font is not embedded: the reader draws it with its own Chinese font (Adobe-GB1 glyph set,
+about GBK). The few characters of ours outside that set (↔, ⇔, −, ¥) are written as ones it
+has, or a reader shows a blank or a box. The PDF has no province map (published China maps
+need official review): it shows the growth ranking as bars and every number in tables.
+"""
 
 from __future__ import annotations
 
@@ -57,20 +63,29 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# Outside GBK, so missing from the Adobe-GB1 font on many readers → what it does have.
+GLYPH_SUBSTITUTES = str.maketrans({"↔": "←→", "⇔": "<=>", "−": "-", "¥": "￥"})
+
+
+def pdf_text(text: Any) -> str:
+    return str(text).translate(GLYPH_SUBSTITUTES)
+
+
 def _esc(text: Any) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return pdf_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _growth_chart(doc: dict[str, Any], style: ParagraphStyle) -> Drawing:
     g = doc["charts"]["growth"]
     n = min(15, len(g["names"]))
     names, values, west = g["names"][:n][::-1], g["values"][:n][::-1], g["west"][:n][::-1]
-    drawing = Drawing(170 * mm, max(40, n * 11 + 30))
+    # Room below the bars for the value axis labels, above them for the title.
+    drawing = Drawing(170 * mm, max(48, n * 11 + 38))
     chart = HorizontalBarChart()
-    chart.x, chart.y = 40, 10
+    chart.x, chart.y = 40, 18
     chart.width, chart.height = 140 * mm, n * 11
     chart.data = [values or [0]]
-    chart.categoryAxis.categoryNames = names
+    chart.categoryAxis.categoryNames = [pdf_text(n) for n in names]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontSize = 7
@@ -139,6 +154,13 @@ def write_pdf(doc: dict[str, Any], path: Path) -> None:
         story.append(Spacer(1, 3))
     story.append(Spacer(1, 6))
     story.append(_growth_chart(doc, st["base"]))
+    story.append(
+        Paragraph(
+            "省份地图见网页版与离线 HTML；PDF 只用柱状图与表格。"
+            "The province map is in the web page and the offline HTML; the PDF uses bars and tables.",
+            st["small"],
+        )
+    )
     for key in PDF_TABLES:
         table = doc["tables"][key]
         story.append(
