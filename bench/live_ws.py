@@ -119,7 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="shanhuo-bench-ws-") as tmp:
         workdir = Path(tmp)
         url = f"sqlite:///{workdir / 'shanhuo.db'}"
-        setup = prepare(url, buyers=1, pools=(1, 1))
+        setup = prepare(url, buyers=1, pools=(1,))
         port = free_port()
         server = start_server(workdir, url, port, 1)
         try:

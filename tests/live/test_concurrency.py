@@ -4,6 +4,7 @@ Sold never exceeds the pool; the per-buyer limit holds; retried keys make one or
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from collections import Counter
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.timeutil import utcnow
+from shanhuo.live.intake import DealIntake
 from shanhuo.live.placement import Ticket, place_batch, place_one
+from shanhuo.live.schemas import DealOrderRead
 from shanhuo.models import LiveDealBuyer, LiveDealOrder, Order, Sku
 from tests.helpers.accounts import create_user
 from tests.helpers.live import create_live_room, deal_counts, open_deal, order_body
@@ -165,3 +168,70 @@ def test_the_same_key_from_many_threads_makes_one_order(committed_engine: Engine
     with Session(committed_engine) as check:
         assert deal_counts(check, deal_id) == (50, 1, 0)
         assert check.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_intakes_of_several_workers_race_optimistically_and_never_oversell(
+    committed_engine: Engine,
+) -> None:
+    """Four ``DealIntake`` writers (one per worker process, each with its own event loop)
+    take 30 requests each for a pool of 41: batches read the pool unlocked, so some are
+    refused by the guard at the end and run again with the row locked. Every request gets
+    an answer; exactly the pool is sold; limits hold; a re-sent key finds its order."""
+    with Session(committed_engine) as setup_session:
+        setup = create_live_room(setup_session, stock=200)
+        deal = open_deal(setup_session, setup, pool=41, limit=2)
+        buyer_ids = [create_user(setup_session).id for _ in range(50)]
+        deal_id, sku_id = deal.id, setup.sku.id
+        setup_session.commit()
+    factory = sessionmaker(committed_engine, expire_on_commit=False)
+    barrier = threading.Barrier(4)
+    answers: list[list[object]] = [[] for _ in range(4)]
+    intakes: list[DealIntake] = []
+
+    def worker(w: int) -> None:
+        intake = DealIntake(factory, max_batch=8, payment_minutes=10)
+        intakes.append(intake)
+
+        async def burst() -> list[object]:
+            tickets = [
+                Ticket(
+                    deal_id=deal_id,
+                    key=f"w{w}-{k % 25}",  # keys 0-4 are sent twice: retries
+                    body=order_body(),
+                    buyer_id=buyer_ids[(w * 25 + k) % 50],
+                )
+                for k in range(30)
+            ]
+            results = await asyncio.gather(
+                *(intake.submit(t) for t in tickets), return_exceptions=True
+            )
+            await intake.close()
+            return list(results)
+
+        barrier.wait(timeout=30)
+        answers[w] = asyncio.run(burst())
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    flat = [a for per_worker in answers for a in per_worker]
+    assert len(flat) == 120
+    placed = [a for a in flat if isinstance(a, DealOrderRead)]
+    refused = [a for a in flat if isinstance(a, ShanhuoError)]
+    assert len(placed) + len(refused) == 120, [
+        a for a in flat if not isinstance(a, DealOrderRead | ShanhuoError)
+    ]
+    assert {e.code for e in refused} <= {"deal_sold_out", "deal_limit_exceeded"}
+    created = {a.order_id for a in placed if a.created}
+    assert len(created) == 41
+    assert {a.order_id for a in placed} == created  # a retried key got its first order again
+    with Session(committed_engine) as check:
+        assert deal_counts(check, deal_id) == (41, 41, 0)
+        assert check.scalar(select(func.max(LiveDealBuyer.quantity))) <= 2
+        stored = set(check.scalars(select(LiveDealOrder.order_id)))
+        assert stored == created
+        sku = check.get(Sku, sku_id)
+        assert sku is not None and sku.reserved == 41

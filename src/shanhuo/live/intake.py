@@ -14,22 +14,26 @@ row (the deal's pool). So:
    the batch to ``place_batch`` in a worker thread. While that transaction commits, the next
    requests pile up and become the next batch — group commit without a timer, so latency at
    low load is one transaction.
-2. **One transaction per batch**, with one guarded pool update and bulk inserts: sign-in tokens
-   resolved in one query, idempotency replays found in one query, the deal row locked
-   (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises
-   writers), the batch allocated by the pure ``rules.allocate`` (first come first served,
-   whole requests only, per-buyer limit), then one ``UPDATE live_deal SET sold = sold + n
-   WHERE sold + returned + n <= pool``, one upsert of the per-buyer counters, one SKU update,
-   and multi-row INSERTs of checkouts, orders, lines, order events and deal orders.
+2. **One transaction per batch**, with one guarded pool update and bulk inserts
+   (``kit.bulk``: constant SQL text, so statements are prepared once): sign-in tokens resolved
+   in one query, idempotency replays found in one query, the batch allocated by the pure
+   ``rules.allocate`` (first come first served, whole requests only, per-buyer limit), then
+   multi-row INSERTs of checkouts, orders, lines, order events and deal orders, one guarded
+   upsert of the per-buyer counters, and **last** the two hot rows: ``UPDATE live_deal SET
+   sold = sold + n WHERE sold + returned + n <= pool RETURNING the units left`` and the SKU.
 3. **The database is the guard, batching is the speed.** With several worker processes each
-   has its own writer for the same deal; correctness never depends on which worker took the
+   has its own writer for the same deal. The deal row is read without a lock and the hot rows
+   are written last, so row locks are held only from that UPDATE to the commit: two workers'
+   batches do their reads and inserts in parallel and queue only for the short end. If a
+   guard refuses (another worker sold the last units since we read the pool, or raised a
+   buyer's count) the batch is rolled back and run again with the deal row locked first
+   (``SELECT … FOR UPDATE``; on SQLite, ``BEGIN IMMEDIATE`` already serialises writers and
+   ``kit.db.sqlite_writer_turn`` makes workers take turns on a file lock instead of polling
+   SQLite's busy handler), which makes the allocation exact; if even that fails as a whole,
+   each ticket gets its own transaction. Correctness never depends on which worker took a
    request: the guarded UPDATE plus the CHECK constraints ``sold + returned <= pool`` (deal)
    and ``quantity <= per_buyer_limit`` (buyer counter) refuse anything that would oversell,
-   and ``(buyer_id, idempotency_key)`` is unique. If a batch fails as a whole (a constraint
-   fired because of a race the lock did not cover, a deadlock) it is rolled back and its
-   tickets are retried one at a time, each in its own transaction.
-   On SQLite the writers of several worker processes take turns on a file lock
-   (``kit.db.sqlite_writer_turn``) rather than polling SQLite's busy handler.
+   and ``(buyer_id, idempotency_key)`` is unique.
 4. **Durable acknowledgement.** The futures are resolved only after ``commit()`` returned, so
    a buyer is told "ordered" only for committed orders; a crash before the commit loses only
    requests that were never acknowledged (the client retries them with the same key).
@@ -84,6 +88,7 @@ class DealIntake:
         self.queues: dict[int, asyncio.Queue[tuple[Ticket, asyncio.Future[Outcome]]]] = {}
         self.tasks: dict[int, asyncio.Task[None]] = {}
         self.batches = 0
+        self.retried_batches = 0  # batches a guard refused once (another worker sold first)
 
     async def submit(self, ticket: Ticket) -> DealOrderRead:
         loop = asyncio.get_running_loop()
@@ -134,25 +139,30 @@ class DealIntake:
     def _commit(
         self, deal_id: int, tickets: list[Ticket]
     ) -> tuple[list[Outcome], list[BatchReport]]:
-        """One transaction for the batch; if it fails as a whole, one per ticket."""
-        report = BatchReport(deal_id)
-        with self.session_factory() as session, sqlite_writer_turn(session):
-            try:
-                outcomes = place_batch(
-                    session,
-                    deal_id=deal_id,
-                    tickets=tickets,
-                    now=utcnow(),
-                    payment_minutes=self.payment_minutes,
-                    report=report,
-                )
-                session.commit()
-                return outcomes, [report]
-            except Exception:
-                session.rollback()
-                if len(tickets) == 1:
-                    raise
-                log.warning("deal %s: batch of %d retried one by one", deal_id, len(tickets))
+        """One transaction for the batch: first optimistic (the deal row locked only by the
+        guarded update at the end), then, if a guard refused, once more with the row locked
+        first; if that fails as a whole too, one transaction per ticket."""
+        for lock_first in (False, True):
+            report = BatchReport(deal_id)
+            with self.session_factory() as session, sqlite_writer_turn(session):
+                try:
+                    outcomes = place_batch(
+                        session,
+                        deal_id=deal_id,
+                        tickets=tickets,
+                        now=utcnow(),
+                        payment_minutes=self.payment_minutes,
+                        report=report,
+                        lock_first=lock_first,
+                    )
+                    session.commit()
+                    return outcomes, [report]
+                except Exception:
+                    session.rollback()
+                    if lock_first and len(tickets) == 1:
+                        raise
+            self.retried_batches += 1
+        log.warning("deal %s: batch of %d retried one by one", deal_id, len(tickets))
         outcomes = []
         reports = []
         for ticket in tickets:

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shanhuo.kit.bulk import one_of
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, Invalid, NotFound, ShanhuoError, Unauthorized
 from shanhuo.live import rules
 from shanhuo.live.placement_writes import write_granted
@@ -104,6 +105,7 @@ def place_batch(
     now: datetime,
     payment_minutes: int,
     report: BatchReport | None = None,
+    lock_first: bool = True,
 ) -> list[Outcome]:
     """Take a batch of requests for one deal in the caller's transaction (see the module
     docstring of ``intake``). Returns one outcome per ticket, in order: the order placed (or
@@ -115,12 +117,12 @@ def place_batch(
         if buyer is None:
             results[i] = Unauthorized()
 
-    # populate_existing: the identity map may hold a copy read before the lock.
+    # lock_first: FOR UPDATE now, so the allocation below is exact. Otherwise the row is read
+    # unlocked and the guarded UPDATE at the end of write_granted decides (see ``intake``).
+    # populate_existing: the identity map may hold a copy read before.
+    query = select(LiveDeal).where(LiveDeal.id == deal_id)
     deal = session.scalars(
-        select(LiveDeal)
-        .where(LiveDeal.id == deal_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        (query.with_for_update() if lock_first else query).execution_options(populate_existing=True)
     ).one_or_none()
     if deal is None:
         return [r or NotFound("deal_not_found", "秒杀不存在", "No such deal") for r in results]
@@ -237,24 +239,28 @@ def place_batch(
             granted.append(i)
 
     if granted:
-        write_granted(
+        remaining = write_granted(
             session, deal, tickets, buyers, granted, claims, results, now, payment_minutes
         )
-        units = sum(tickets[i].body.quantity for i in granted)
         report.accepted += len(granted)
-        report.units += units
+        report.units += sum(tickets[i].body.quantity for i in granted)
         report.order_ids.extend(
             r.order_id for i in granted if isinstance(r := results[i], DealOrderRead)
         )
-        remaining -= units
     report.remaining = remaining
-    if remaining == 0 and deal.sold_out_at is None and granted:
-        session.execute(
-            update(LiveDeal)
-            .where(LiveDeal.id == deal.id, LiveDeal.sold_out_at.is_(None))
-            .values(sold_out_at=now)
-            .execution_options(synchronize_session=False)
+    if (
+        remaining == 0
+        and granted
+        and rowcount(
+            session.execute(
+                update(LiveDeal)
+                .where(LiveDeal.id == deal.id, LiveDeal.sold_out_at.is_(None))
+                .values(sold_out_at=now)
+                .execution_options(synchronize_session=False)
+            )
         )
+        == 1
+    ):
         session.add(
             LiveEvent(
                 session_id=deal.session_id,

@@ -61,21 +61,10 @@ def write_granted(
     results: list[Outcome | None],
     now: datetime,
     payment_minutes: int,
-) -> None:
+) -> int:
+    """Write the granted requests; returns the units left in the pool after them (exact, read
+    under the row lock: another worker may have sold since ``deal`` was read)."""
     units = sum(tickets[i].body.quantity for i in granted)
-    taken = session.execute(
-        update(LiveDeal)
-        .where(
-            LiveDeal.id == deal.id,
-            LiveDeal.status == "open",
-            LiveDeal.sold + LiveDeal.returned + units <= LiveDeal.pool,
-        )
-        .values(sold=LiveDeal.sold + units)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(taken) != 1:
-        raise Conflict("deal_pool_changed", "秒杀库存刚刚变化了", "The deal pool changed")
-
     per_buyer: dict[int, int] = {}
     for i in granted:
         buyer = int(buyers[i])  # type: ignore[arg-type]
@@ -100,14 +89,6 @@ def write_granted(
     )
     if counted not in (len(per_buyer), -1):
         raise Conflict("deal_limit_changed", "限购计数刚刚变化了", "The per-buyer count changed")
-
-    # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
-    session.execute(
-        update(Sku)
-        .where(Sku.id == deal.sku_id)
-        .values(on_hand=Sku.on_hand + units, reserved=Sku.reserved + units)
-        .execution_options(synchronize_session=False)
-    )
 
     expires_at = now + timedelta(minutes=payment_minutes)
     amounts: list[tuple[int, int, int]] = []  # items, discount, total
@@ -255,3 +236,28 @@ def write_granted(
             status=OrderStatus.PENDING_PAYMENT.value,
             created=True,
         )
+
+    # Last, the two hot rows every batch touches: the pool (guarded) and the SKU. Row locks
+    # are held from here to the commit only, so with several workers their batches insert in
+    # parallel and queue just for this (see the docstring of ``intake``).
+    taken = session.execute(
+        update(LiveDeal)
+        .where(
+            LiveDeal.id == deal.id,
+            LiveDeal.status == "open",
+            LiveDeal.sold + LiveDeal.returned + units <= LiveDeal.pool,
+        )
+        .values(sold=LiveDeal.sold + units)
+        .returning(LiveDeal.pool - LiveDeal.sold - LiveDeal.returned)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if taken is None:
+        raise Conflict("deal_pool_changed", "秒杀库存刚刚变化了", "The deal pool changed")
+    # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
+    session.execute(
+        update(Sku)
+        .where(Sku.id == deal.sku_id)
+        .values(on_hand=Sku.on_hand + units, reserved=Sku.reserved + units)
+        .execution_options(synchronize_session=False)
+    )
+    return int(taken)
