@@ -46,6 +46,8 @@ def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElemen
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     raise TypeError(f"cannot send {type(value).__name__} in a bulk insert")
 
 
@@ -84,7 +86,16 @@ def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, tuple[s
     columns = tuple(rows[0])
     rows_select, converters = _recordset(table, columns)
     if converters:
-        rows = [{**row, **{c: f(row[c]) for c, f in converters.items()}} for row in rows]
+        # A batch repeats the same few values (its "now", its expiry): convert each once.
+        seen: dict[tuple[str, Any], Any] = {}
+
+        def convert(column: str, value: Any) -> Any:
+            key = (column, value)
+            if key not in seen:
+                seen[key] = _json_value(converters[column](value))
+            return seen[key]
+
+        rows = [{**row, **{c: convert(c, row[c]) for c in converters}} for row in rows]
     payload = json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
     return rows_select, columns, payload
 

@@ -64,17 +64,33 @@ class BatchReport:
     order_ids: list[int] = field(default_factory=list)
 
 
-def _read(row: LiveDealOrder, order: Order, deal: LiveDeal, *, created: bool) -> DealOrderRead:
+# What a retried key needs to answer with its first order (columns, not ORM objects: the
+# batch reads these for every retry and does not change them).
+_PLACED_COLUMNS = (
+    LiveDealOrder.id.label("deal_order_id"),
+    LiveDealOrder.deal_id,
+    LiveDealOrder.buyer_id,
+    LiveDealOrder.idempotency_key,
+    LiveDealOrder.quantity,
+    Order.id.label("order_id"),
+    Order.checkout_id,
+    Order.discount_fen,
+    Order.total_fen,
+    Order.status,
+)
+
+
+def _read(placed: Any, deal: LiveDeal, *, created: bool) -> DealOrderRead:
     return DealOrderRead(
-        deal_order_id=row.id,
-        order_id=order.id,
-        checkout_id=order.checkout_id,
-        deal_id=row.deal_id,
-        quantity=row.quantity,
+        deal_order_id=placed.deal_order_id,
+        order_id=placed.order_id,
+        checkout_id=placed.checkout_id,
+        deal_id=placed.deal_id,
+        quantity=placed.quantity,
         unit_price_fen=deal.price_fen,
-        discount_fen=order.discount_fen,
-        total_fen=order.total_fen,
-        status=order.status,
+        discount_fen=placed.discount_fen,
+        total_fen=placed.total_fen,
+        status=placed.status,
         created=created,
     )
 
@@ -132,20 +148,20 @@ def place_batch(
     # Retries: one query finds every (buyer, key) already placed.
     pending = [i for i in range(n) if results[i] is None]
     pairs = {(buyers[i], tickets[i].key) for i in pending}
-    placed: dict[tuple[int, str], tuple[LiveDealOrder, Order]] = {}
+    placed: dict[tuple[int, str], Any] = {}  # rows of _PLACED_COLUMNS
     if pairs:
         # Buyers × keys is a superset of the pairs (constant SQL text, see kit.bulk); the
         # unique index on (buyer_id, idempotency_key) serves it, the exact pairs are kept below.
-        for row, order in session.execute(
-            select(LiveDealOrder, Order)
+        for row in session.execute(
+            select(*_PLACED_COLUMNS)
             .join(Order, Order.id == LiveDealOrder.order_id)
             .where(
                 one_of(session, LiveDealOrder.buyer_id, {b for b, _ in pairs}),
                 one_of(session, LiveDealOrder.idempotency_key, {k for _, k in pairs}),
             )
-        ).all():
+        ):
             if (row.buyer_id, row.idempotency_key) in pairs:
-                placed[(row.buyer_id, row.idempotency_key)] = (row, order)
+                placed[(row.buyer_id, row.idempotency_key)] = row
     first_of: dict[tuple[int, str], int] = {}
     duplicate_of: dict[int, int] = {}
     for i in pending:
@@ -153,15 +169,14 @@ def place_batch(
         assert pair[0] is not None
         hit = placed.get(pair)  # type: ignore[arg-type]
         if hit is not None:
-            row, order = hit
-            if row.deal_id != deal_id or row.quantity != tickets[i].body.quantity:
+            if hit.deal_id != deal_id or hit.quantity != tickets[i].body.quantity:
                 results[i] = Invalid(
                     "idempotency_key_reused",
                     "该 Idempotency-Key 已用于另一个不同的请求",
                     "This Idempotency-Key was already used for a different request",
                 )
             else:
-                results[i] = _read(row, order, deal, created=False)
+                results[i] = _read(hit, deal, created=False)
         elif pair in first_of:  # the same request twice in one batch: answer both alike
             duplicate_of[i] = first_of[pair]
         else:
