@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -136,6 +137,46 @@ def run_load(spec: dict[str, Any], workdir: Path) -> dict[str, Any]:
         cwd=Path(__file__).resolve().parents[1],
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far, from /proc (0 where not readable)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _pids(*args: str) -> list[int]:
+    out = subprocess.run(["pgrep", *args], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split()]
+
+
+def measured_load(spec: dict[str, Any], workdir: Path, server_pid: int) -> dict[str, Any]:
+    """``run_load`` plus the CPU it cost, per request: the server (uvicorn and its workers),
+    PostgreSQL (every process of the postgres user; 0 on SQLite) and the load process. On this
+    2-core machine the ratio to echo cannot beat echo's CPU ÷ intake's CPU once the cores are
+    busy, so this says *where* a shortfall comes from."""
+    server = [server_pid, *_pids("-P", str(server_pid))]
+    before = (
+        _cpu_seconds(server),
+        _cpu_seconds(_pids("-u", "postgres")),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    result = run_load(spec, workdir)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    n = max(1, result["sent"])
+    load_seconds = children.ru_utime + children.ru_stime - before[2].ru_utime - before[2].ru_stime
+    result["cpu_ms"] = {
+        "server": 1000 * (_cpu_seconds(server) - before[0]) / n,
+        "postgres": 1000 * (_cpu_seconds(_pids("-u", "postgres")) - before[1]) / n,
+        "load": 1000 * load_seconds / n,
+    }
     return result
 
 
@@ -387,17 +428,18 @@ def one_config(
         )
         for r, deal_id in enumerate(intake_deals):
             echo_runs.append(
-                run_load(
+                measured_load(
                     {
                         **warm,
                         "concurrency": concurrency,
                         "requests": requests_for(setup["tokens"], n, f"echo{r}", retry_share=0),
                     },
                     workdir,
+                    server.pid,
                 )
             )
             intake_runs.append(
-                run_load(
+                measured_load(
                     {
                         "port": port,
                         "path": f"/api/live/deals/{deal_id}/orders",
@@ -405,6 +447,7 @@ def one_config(
                         "requests": requests_for(setup["tokens"], n, f"intake{r}", retry_share=0.1),
                     },
                     workdir,
+                    server.pid,
                 )
             )
     finally:
@@ -427,6 +470,8 @@ def one_config(
                 "p99_ms": intake["p99_ms"],
                 "statuses": intake["statuses"],
                 "errors": intake["errors"] + echo["errors"],
+                "echo_cpu_ms": echo["cpu_ms"],
+                "intake_cpu_ms": intake["cpu_ms"],
                 **checks,
             }
         )
@@ -449,6 +494,8 @@ def one_config(
         "ratio_echo": middle["ratio_echo"],
         "ratio_naive": middle["intake_orders_per_s"] / naive_rate if naive_rate else 0.0,
         "statuses": middle["statuses"],
+        "echo_cpu_ms": middle["echo_cpu_ms"],
+        "intake_cpu_ms": middle["intake_cpu_ms"],
         "errors": naive["errors"] + sum(r["errors"] for r in per_round),
         "pool": sum(r["pool"] for r in per_round),
         "sold": sum(r["sold"] for r in per_round),
@@ -471,6 +518,13 @@ def postgres_url(base: str) -> str:
     return base
 
 
+def _cpu_line(name: str, cpu: dict[str, float]) -> str:
+    return (
+        f"{name} {sum(cpu.values()):.2f} = server {cpu['server']:.2f} + postgres "
+        f"{cpu['postgres']:.2f} + load {cpu['load']:.2f}"
+    )
+
+
 def print_row(r: dict[str, Any]) -> None:
     ok_echo = r["ratio_echo"] >= TARGET_ECHO_RATIO
     ok_naive = r["ratio_naive"] >= TARGET_NAIVE_RATIO
@@ -490,6 +544,9 @@ def print_row(r: dict[str, Any]) -> None:
         f"  ratios (median round): intake req/s ÷ echo = {r['ratio_echo']:.2f} (target ≥ {TARGET_ECHO_RATIO}: "
         f"{'met' if ok_echo else 'NOT met'});  intake ÷ naive = {r['ratio_naive']:.2f}× "
         f"(target ≥ {TARGET_NAIVE_RATIO}×: {'met' if ok_naive else 'NOT met'})\n"
+        f"  CPU per request (median round, ms): {_cpu_line('echo', r['echo_cpu_ms'])};  "
+        f"{_cpu_line('intake', r['intake_cpu_ms'])};  once the cores are busy the ratio cannot exceed "
+        f"{sum(r['echo_cpu_ms'].values()) / max(1e-9, sum(r['intake_cpu_ms'].values())):.2f}\n"
         f"  all intake rounds: pool {r['pool']}, sold {r['sold']}, orders {r['orders']}; with the naive deal:  oversold {r['oversold']}, "
         f"missing {r['missing']}, duplicates {r['duplicates']}  ({'met' if ok_exact else 'NOT met'}); "
         f"transport errors {r['errors']}\n"
