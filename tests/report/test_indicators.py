@@ -369,3 +369,37 @@ def test_ecommerce_villages_and_towns_by_the_taobao_rule(tmp_path: Path) -> None
         p["64"]["ecommerce_villages"],
         p["64"]["ecommerce_towns"],
     ) == (1, 0, 0)
+
+
+def test_financing_base_year_equal_to_the_report_year_repeats_the_window(
+    tmp_path: Path,
+) -> None:
+    stores = [
+        store(1, "53", local(2016, 1, 1), first=False),
+        store(2, "53", local(2016, 1, 1), first=False),
+    ]
+    orders = _orders(1, 1, local(2020, 5, 1), timedelta(days=1), fen=10)
+    loans = [
+        {
+            "loan_id": 1,
+            "store_id": 1,
+            "disbursed_at": local(2020, 3, 1),
+            "amount_fen": 250_000,
+            "outcome": "current",
+        }
+    ]
+    same_year = ReportOptions(min_base=2, financing_base_year=2020, sme_max_gmv_fen=1000)
+    west = next(
+        r
+        for r in run(
+            tmp_path, {"stores": stores, "orders": orders, "loans": loans}, options=same_year
+        ).rows("financing_macro")
+        if r["macro_region"] == "west"
+    )
+    # Each store and loan once, not once per copy of the window.
+    assert (west["sme_merchants"], west["loan_fen"], west["per_merchant_fen"]) == (
+        2,
+        250_000,
+        125_000.0,
+    )
+    assert (west["base_sme_merchants"], west["base_loan_fen"]) == (2, 250_000)

@@ -94,3 +94,26 @@ def test_cli_simulates_and_rejects_bad_parameters(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     assert "live_session_hours" in bad.output
     assert not (tmp_path / "t").exists()
+
+
+def test_orders_are_laid_out_by_store_and_numbers_delta_encoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shanhuo.simulate.writer.ROWS_PER_FILE", 1000)  # several files a year
+    result = simulate(replace(Scenario(), orders=20_000), tmp_path / "sim")
+    for folder in sorted((result.path / "orders").iterdir()):
+        files = sorted(folder.glob("*.parquet"))
+        assert len(files) > 1, folder.name
+        keys = [
+            (r["store_id"], r["paid_at"])
+            for f in files
+            for r in pq.read_table(f, columns=["store_id", "paid_at"]).to_pylist()
+        ]
+        assert keys == sorted(keys), folder.name
+    meta = pq.read_metadata(next((result.path / "parcels").glob("*/*.parquet")))
+    encodings = {
+        meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i).encodings
+        for i in range(meta.num_columns)
+    }
+    assert "DELTA_BINARY_PACKED" in encodings["paid_at"]
+    assert "RLE_DICTIONARY" in encodings["origin_province_code"]

@@ -3,6 +3,12 @@ SQL file that computes it, and the exact output columns (so both engines' result
 to the same Arrow schema and compared, and the CSV bytes do not depend on the engine).
 
 The appendix of every report output is rendered from this list.
+
+Several indicators read the same big tables (orders, parcels, live sessions, stores), so the
+per-store and per-lane work they share is written once, in ``sql/shared/*.sql`` (``SHARED``),
+kept by the engine as a table under the file's name before the indicators run, and named in
+each indicator's ``shared``. An indicator's definition is its own SQL file read together with
+the shared files it names; ``tables`` stays the dataset tables it depends on in the end.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ class Indicator:
     base_rule: str
     columns: tuple[Column, ...]
     sort_by: tuple[str, ...]
-    tables: tuple[str, ...]  # dataset tables it reads
+    tables: tuple[str, ...]  # dataset tables it reads (directly or through ``shared``)
     sql_file: str | None = None  # None: derived in Python from other indicators
+    shared: tuple[str, ...] = ()  # shared tables (``SHARED``) its SQL reads
 
     @property
     def schema(self) -> pa.Schema:
@@ -48,6 +55,46 @@ class Indicator:
     def sql(self) -> str:
         assert self.sql_file is not None
         return (SQL_DIR / self.sql_file).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Shared:
+    """An intermediate table several indicators read: ``sql/shared/<name>.sql``, a SELECT the
+    engine keeps as the table ``name`` before any indicator runs."""
+
+    name: str
+    tables: tuple[str, ...]  # dataset tables its SQL reads
+    reads: tuple[str, ...] = ()  # shared tables (built before it) its SQL reads
+
+    @property
+    def sql_file(self) -> str:
+        return f"shared/{self.name}.sql"
+
+    def sql(self) -> str:
+        return (SQL_DIR / self.sql_file).read_text(encoding="utf-8")
+
+
+# In the order they are built: each reads only dataset tables and the shared tables above it.
+SHARED: tuple[Shared, ...] = (
+    Shared("first_stores", ("stores",)),
+    Shared("store_sales", ("orders",)),
+    Shared("store_facts", ("stores", "regions"), reads=("store_sales",)),
+    Shared("anchor_sessions", ("live_sessions",), reads=("store_facts",)),
+    Shared("lane_times", ("parcels",)),
+)
+SHARED_BY_NAME = {s.name: s for s in SHARED}
+
+
+def shared_files(names: tuple[str, ...]) -> list[str]:
+    """The shared SQL files behind ``names`` and everything they read, in build order."""
+    needed: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo.extend(SHARED_BY_NAME[name].reads)
+    return [s.sql_file for s in SHARED if s.name in needed]
 
 
 def _c(name: str, type_: pa.DataType, zh: str, en: str) -> Column:
@@ -93,6 +140,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("province_code",),
         tables=("stores",),
         sql_file="entrepreneurs_province.sql",
+        shared=("first_stores",),
     ),
     Indicator(
         key="entrepreneurs_macro",
@@ -114,6 +162,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("macro_order",),
         tables=("stores",),
         sql_file="entrepreneurs_macro.sql",
+        shared=("first_stores",),
     ),
     Indicator(
         key="entrepreneurs_trend",
@@ -132,6 +181,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("macro_region", "year"),
         tables=("stores",),
         sql_file="entrepreneurs_trend.sql",
+        shared=("first_stores",),
     ),
     Indicator(
         key="stores_province",
@@ -158,6 +208,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("province_code",),
         tables=("stores", "orders"),
         sql_file="stores_province.sql",
+        shared=("store_facts",),
     ),
     Indicator(
         key="delivery_lanes",
@@ -189,6 +240,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("lane_order",),
         tables=("parcels",),
         sql_file="delivery_lanes.sql",
+        shared=("lane_times",),
     ),
     Indicator(
         key="delivery_trend",
@@ -208,6 +260,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("lane", "year"),
         tables=("parcels",),
         sql_file="delivery_trend.sql",
+        shared=("lane_times",),
     ),
     Indicator(
         key="anchors_province",
@@ -234,6 +287,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("province_code",),
         tables=("live_sessions", "stores", "regions"),
         sql_file="anchors_province.sql",
+        shared=("anchor_sessions",),
     ),
     Indicator(
         key="financing_macro",
@@ -265,6 +319,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("macro_order",),
         tables=("stores", "orders", "loans"),
         sql_file="financing_macro.sql",
+        shared=("store_facts",),
     ),
     Indicator(
         key="live_province",
@@ -286,6 +341,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sort_by=("province_code",),
         tables=("live_sessions", "orders", "stores"),
         sql_file="live_province.sql",
+        shared=("store_facts", "anchor_sessions"),
     ),
     Indicator(
         key="villages_province",
@@ -339,10 +395,14 @@ BY_KEY = {ind.key: ind for ind in INDICATORS}
 
 
 def definitions_hash() -> str:
-    """Changes whenever a definition or its SQL changes: printed with every report."""
+    """Changes whenever a definition or its SQL (its own or a shared one) changes: printed
+    with every report."""
     digest = hashlib.sha256()
     for ind in INDICATORS:
         digest.update(repr(ind).encode())
         if ind.sql_file:
             digest.update(ind.sql().encode())
+    for shared in SHARED:
+        digest.update(repr(shared).encode())
+        digest.update(shared.sql().encode())
     return digest.hexdigest()[:12]

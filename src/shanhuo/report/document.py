@@ -8,7 +8,7 @@ from typing import Any
 from shanhuo import __version__
 from shanhuo.report import rules
 from shanhuo.report.dataset import Dataset
-from shanhuo.report.definitions import BY_KEY, INDICATORS, definitions_hash
+from shanhuo.report.definitions import BY_KEY, INDICATORS, definitions_hash, shared_files
 from shanhuo.report.headlines import headlines
 from shanhuo.report.indicators import ReportTables, lane_name
 from shanhuo.report.rules import short_name
@@ -49,7 +49,9 @@ def definitions_doc() -> list[dict[str, str]]:
             "window": ind.window,
             "base_rule": ind.base_rule,
             "source": ", ".join(ind.tables) or "derived",
-            "sql": f"report/sql/{ind.sql_file}" if ind.sql_file else "report/indicators.py",
+            "sql": " + ".join(f"report/sql/{f}" for f in (ind.sql_file, *shared_files(ind.shared)))
+            if ind.sql_file
+            else "report/indicators.py",
         }
         for ind in INDICATORS
     ]

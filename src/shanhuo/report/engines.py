@@ -8,7 +8,10 @@ mode here, a cluster at national scale). Both run the SAME text from ``sql/*.sql
   ``unix_seconds(ts)`` (Spark has it built in; in DuckDB it is ``epoch_us(ts) // 1e6``);
 - both sessions run in UTC, and timestamps in the files are UTC;
 - results are cast to each indicator's declared Arrow schema and sorted by its key, so the
-  two engines' tables can be compared cell for cell.
+  two engines' tables can be compared cell for cell;
+- the shared intermediate tables (``sql/shared/*.sql``, plain SELECTs too) are kept by each
+  engine its own way under the file's name: a DuckDB temporary table, a cached Spark view
+  (``materialise``) — so each big table is scanned once per report, not once per indicator.
 
 DuckDB's sqlite/postgres scanner extensions are downloaded at run time and are not used: the
 platform's database is read through SQLAlchemy → Arrow → Parquet (``dbexport``).
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -61,6 +66,10 @@ class Engine(Protocol):
 
     def query(self, sql: str) -> pa.Table: ...
 
+    def materialise(self, name: str, sql: str) -> None:
+        """Keep the result of ``sql`` (a SELECT) as the table ``name`` for later queries."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -90,15 +99,25 @@ class DuckDBEngine:
             self.con.register(name, table)
 
     def query(self, sql: str) -> pa.Table:
-        try:
+        with _file_errors_named():
             return self.con.sql(sql).to_arrow_table()
-        except duckdb.IOException as exc:
-            raise corrupt_error(_path_in(str(exc)), str(exc).splitlines()[0]) from None
-        except duckdb.InvalidInputException as exc:
-            raise corrupt_error(_path_in(str(exc)), str(exc).splitlines()[0]) from None
+
+    def materialise(self, name: str, sql: str) -> None:
+        # The name is a file name of ours (``definitions.SHARED``), never a request's text.
+        with _file_errors_named():
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def close(self) -> None:
         self.con.close()
+
+
+@contextmanager
+def _file_errors_named() -> Iterator[None]:
+    """A Parquet file DuckDB cannot read becomes ``report_data_corrupt`` naming the file."""
+    try:
+        yield
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        raise corrupt_error(_path_in(str(exc)), str(exc).splitlines()[0]) from None
 
 
 def _path_in(message: str) -> Any:
@@ -142,6 +161,7 @@ class SparkEngine:
 
     def __init__(self, dataset: Dataset, dimensions: dict[str, pa.Table]) -> None:
         self.spark = spark_session()
+        self.cached: list[tuple[str, Any]] = []
         for table, columns in REQUIRED.items():
             # An explicit schema spares Spark a schema-inference job per table.
             ddl = ", ".join(f"{name} {_SPARK_DDL[kind]}" for name, kind in columns.items())
@@ -157,8 +177,16 @@ class SparkEngine:
     def query(self, sql: str) -> pa.Table:
         return self.spark.sql(sql).toArrow()
 
-    def close(self) -> None:  # the session is shared by the process
-        pass
+    def materialise(self, name: str, sql: str) -> None:
+        frame = self.spark.sql(sql).cache()
+        frame.createOrReplaceTempView(name)
+        self.cached.append((name, frame))
+
+    def close(self) -> None:  # the session is shared by the process; its cached views are not
+        for name, frame in self.cached:
+            self.spark.catalog.dropTempView(name)
+            frame.unpersist()
+        self.cached.clear()
 
 
 _SPARK_DDL = {

@@ -1,8 +1,10 @@
 """Compute every indicator for one report year on one engine.
 
 ``compute`` fixes the windows from the year and the end of the data (``rules``), writes the
-parameters into each SQL file, runs it, casts the result to the indicator's declared schema
-and sorts it; the western-share table is then derived from those tables in Python (pure).
+parameters into each SQL file, builds the shared intermediate tables (``definitions.SHARED``:
+one pass over each big dataset table), runs each indicator's SQL, casts the result to the
+indicator's declared schema and sorts it; the western-share table is then derived from those
+tables in Python (pure).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from shanhuo.kit.errors import NotFound
 from shanhuo.regions.rules import MACRO_REGIONS, WEST
 from shanhuo.report import rules
 from shanhuo.report.dataset import Dataset
-from shanhuo.report.definitions import BY_KEY, INDICATORS, Indicator
+from shanhuo.report.definitions import BY_KEY, INDICATORS, SHARED, Indicator
 from shanhuo.report.engines import make_engine, render_sql
 
 MACRO_ORDER = {m.key: i for i, m in enumerate(MACRO_REGIONS, start=1)}
@@ -156,6 +158,8 @@ def compute(
     runner = make_engine(engine, dataset, dims)
     result = ReportTables(year=year, engine=engine, window=window, options=options)
     try:
+        for shared in SHARED:
+            runner.materialise(shared.name, render_sql(shared.sql(), params))
         for ind in INDICATORS:
             if ind.sql_file is None:
                 continue

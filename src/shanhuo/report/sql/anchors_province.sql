@@ -2,19 +2,13 @@
 -- session in the window for a store that is in a rural county (a county whose name does not
 -- end in 区) and sells farm products (any category but crafts and other). An anchor is
 -- counted in the province of the store they streamed for. Ties share a rank.
+-- (Sessions per anchor and store province from shared/anchor_sessions.sql; rural_farm is the
+-- rule above, worked out per store in shared/store_facts.sql.)
 WITH farm AS (
-  SELECT DISTINCT s.province_code, ls.anchor_id
-  FROM live_sessions ls
-  JOIN stores s ON s.store_id = ls.store_id
-  JOIN regions r ON r.code = s.county_code
-  WHERE ls.year = ${year} AND ls.started_at >= ${period_start} AND ls.started_at < ${period_end}
-    AND s.farm_products AND r.level = 'county' AND r.name NOT LIKE '%区'
+  SELECT DISTINCT province_code, anchor_id FROM anchor_sessions WHERE rural_farm
 ),
 allanchors AS (
-  SELECT DISTINCT s.province_code, ls.anchor_id
-  FROM live_sessions ls
-  JOIN stores s ON s.store_id = ls.store_id
-  WHERE ls.year = ${year} AND ls.started_at >= ${period_start} AND ls.started_at < ${period_end}
+  SELECT DISTINCT province_code, anchor_id FROM anchor_sessions
 ),
 farm_counted AS (
   SELECT province_code, COUNT(*) AS n FROM farm GROUP BY province_code

@@ -2,25 +2,13 @@
 -- same calendar period two years earlier. A lane is the UNORDERED pair of the sender's and
 -- the buyer's macro-regions (east-west counts parcels in both directions). Parcels not
 -- delivered are left out. Averages are computed from whole seconds summed exactly.
-WITH p AS (
-  SELECT CASE WHEN o.macro_order <= d.macro_order
-              THEN concat(o.macro_region, '-', d.macro_region)
-              ELSE concat(d.macro_region, '-', o.macro_region) END AS lane,
-         pa.year = ${year} AS is_current,
-         unix_seconds(pa.delivered_at) - unix_seconds(pa.paid_at) AS secs
-  FROM parcels pa
-  JOIN provinces o ON o.province_code = pa.origin_province_code
-  JOIN provinces d ON d.province_code = pa.dest_province_code
-  WHERE pa.delivered_at IS NOT NULL
-    AND ((pa.year = ${year} AND pa.paid_at >= ${period_start} AND pa.paid_at < ${period_end})
-      OR (pa.year = ${before_year} AND pa.paid_at >= ${before_start} AND pa.paid_at < ${before_end}))
-),
-agg AS (
-  SELECT lane, is_current, COUNT(*) AS parcels,
-         CAST(SUM(secs) AS DOUBLE) / COUNT(*) / 3600 AS avg_hours,
-         median(CAST(secs AS DOUBLE)) / 3600 AS median_hours
-  FROM p
-  GROUP BY lane, is_current
+-- (Per lane and year, from shared/lane_times.sql: the window's parcels, seconds and median.)
+WITH agg AS (
+  SELECT lane, year = ${year} AS is_current, window_parcels AS parcels,
+         CAST(window_secs AS DOUBLE) / window_parcels / 3600 AS avg_hours,
+         window_median_secs / 3600 AS median_hours
+  FROM lane_times
+  WHERE year IN (${year}, ${before_year}) AND window_parcels > 0
 )
 SELECT l.lane, l.lane_order,
        COALESCE(c.parcels, 0) AS parcels, c.avg_hours, c.median_hours,

@@ -1,13 +1,12 @@
 -- New entrepreneurs by NBS macro-region, same window and minimum-base rule as by province.
+-- (First stores opened in either window, per province: shared/first_stores.sql.)
 WITH counted AS (
   SELECT p.macro_region,
-         COUNT(*) FILTER (WHERE s.year = ${year}
-           AND s.opened_at >= ${period_start} AND s.opened_at < ${period_end}) AS current_count,
-         COUNT(*) FILTER (WHERE s.year = ${base_year}
-           AND s.opened_at >= ${base_start} AND s.opened_at < ${base_end}) AS base_count
-  FROM stores s
-  JOIN provinces p ON p.province_code = s.province_code
-  WHERE s.first_store AND s.year IN (${year}, ${base_year})
+         CAST(SUM(f.opened_in_period) AS BIGINT) AS current_count,
+         CAST(SUM(f.opened_in_base) AS BIGINT) AS base_count
+  FROM first_stores f
+  JOIN provinces p ON p.province_code = f.province_code
+  WHERE f.year IN (${year}, ${base_year})
   GROUP BY p.macro_region
 )
 SELECT m.macro_region, m.macro_name, m.macro_order,

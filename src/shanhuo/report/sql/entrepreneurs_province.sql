@@ -1,26 +1,19 @@
 -- New entrepreneurs (新创业者) by province: people whose FIRST-EVER store opened in the
 -- report window, against the same calendar period a year earlier. Growth is published only
 -- when the base count is at least ${min_base}; ties share a rank (RANK(): 1, 2, 2, 4).
-WITH cur AS (
-  SELECT province_code, COUNT(*) AS n
-  FROM stores
-  WHERE first_store AND year = ${year}
-    AND opened_at >= ${period_start} AND opened_at < ${period_end}
-  GROUP BY province_code
-),
-base AS (
-  SELECT province_code, COUNT(*) AS n
-  FROM stores
-  WHERE first_store AND year = ${base_year}
-    AND opened_at >= ${base_start} AND opened_at < ${base_end}
+-- (First stores opened in either window, per province: shared/first_stores.sql.)
+WITH counted AS (
+  SELECT province_code, SUM(opened_in_period) AS n_current, SUM(opened_in_base) AS n_base
+  FROM first_stores
+  WHERE year IN (${year}, ${base_year})
   GROUP BY province_code
 ),
 joined AS (
   SELECT p.province_code, p.province_name, p.macro_region,
-         COALESCE(c.n, 0) AS current_count, COALESCE(b.n, 0) AS base_count
+         CAST(COALESCE(c.n_current, 0) AS BIGINT) AS current_count,
+         CAST(COALESCE(c.n_base, 0) AS BIGINT) AS base_count
   FROM provinces p
-  LEFT JOIN cur c ON c.province_code = p.province_code
-  LEFT JOIN base b ON b.province_code = p.province_code
+  LEFT JOIN counted c ON c.province_code = p.province_code
 ),
 rated AS (
   SELECT *,

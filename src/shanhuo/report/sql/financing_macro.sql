@@ -3,42 +3,44 @@
 -- SME merchant: a store open at some time in the window whose paid GMV in the window is at
 -- most ${sme_max_gmv_fen} fen. Financing used: loan amounts disbursed to those stores in the
 -- window, whatever the loan's later outcome.
-WITH windows AS (
-  SELECT ${year} AS yr, ${period_start} AS ws, ${period_end} AS we
+-- (A store's paid GMV in either window: gmv_fen and base_gmv_fen of shared/store_facts.sql.
+-- When the base year is the report year, the base columns repeat the report window's.)
+WITH sme AS (
+  SELECT store_id, province_code, ${year} AS yr
+  FROM store_facts
+  WHERE opened_at < ${period_end} AND (closed_at IS NULL OR closed_at > ${period_start})
+    AND gmv_fen <= ${sme_max_gmv_fen}
   UNION ALL
-  SELECT ${fin_base_year} AS yr, ${fin_start} AS ws, ${fin_end} AS we
-),
-gmv AS (
-  SELECT o.store_id, w.yr, SUM(o.total_fen) AS gmv
-  FROM orders o
-  JOIN windows w ON o.year = w.yr AND o.paid_at >= w.ws AND o.paid_at < w.we
-  GROUP BY o.store_id, w.yr
-),
-merchants AS (
-  SELECT s.store_id, s.province_code, w.yr
-  FROM stores s
-  CROSS JOIN windows w
-  WHERE s.opened_at < w.we AND (s.closed_at IS NULL OR s.closed_at > w.ws)
-),
-sme AS (
-  SELECT m.store_id, m.province_code, m.yr
-  FROM merchants m
-  LEFT JOIN gmv g ON g.store_id = m.store_id AND g.yr = m.yr
-  WHERE COALESCE(g.gmv, 0) <= ${sme_max_gmv_fen}
+  SELECT store_id, province_code, ${fin_base_year} AS yr
+  FROM store_facts
+  WHERE ${fin_base_year} <> ${year}
+    AND opened_at < ${fin_end} AND (closed_at IS NULL OR closed_at > ${fin_start})
+    AND base_gmv_fen <= ${sme_max_gmv_fen}
 ),
 lent AS (
-  SELECT l.store_id, w.yr, SUM(l.amount_fen) AS amount
-  FROM loans l
-  JOIN windows w ON l.year = w.yr AND l.disbursed_at >= w.ws AND l.disbursed_at < w.we
-  GROUP BY l.store_id, w.yr
+  SELECT store_id,
+         CASE WHEN year = ${year} AND disbursed_at >= ${period_start}
+                AND disbursed_at < ${period_end} THEN ${year}
+              ELSE ${fin_base_year} END AS yr,
+         SUM(amount_fen) AS amount
+  FROM loans
+  WHERE (year = ${year} AND disbursed_at >= ${period_start} AND disbursed_at < ${period_end})
+     OR (year = ${fin_base_year} AND disbursed_at >= ${fin_start} AND disbursed_at < ${fin_end})
+  GROUP BY 1, 2
+),
+by_province AS (
+  SELECT sme.province_code, sme.yr, COUNT(*) AS merchants,
+         SUM(COALESCE(lent.amount, 0)) AS loan_fen
+  FROM sme
+  LEFT JOIN lent ON lent.store_id = sme.store_id AND lent.yr = sme.yr
+  GROUP BY sme.province_code, sme.yr
 ),
 per AS (
-  SELECT p.macro_region, sme.yr, COUNT(*) AS merchants,
-         CAST(SUM(COALESCE(lent.amount, 0)) AS BIGINT) AS loan_fen
-  FROM sme
-  JOIN provinces p ON p.province_code = sme.province_code
-  LEFT JOIN lent ON lent.store_id = sme.store_id AND lent.yr = sme.yr
-  GROUP BY p.macro_region, sme.yr
+  SELECT p.macro_region, b.yr, SUM(b.merchants) AS merchants,
+         CAST(SUM(b.loan_fen) AS BIGINT) AS loan_fen
+  FROM by_province b
+  JOIN provinces p ON p.province_code = b.province_code
+  GROUP BY p.macro_region, b.yr
 )
 SELECT m.macro_region, m.macro_name, m.macro_order,
        COALESCE(c.merchants, 0) AS sme_merchants,

@@ -3,26 +3,20 @@
 -- active: open at least ${active_min_seconds} seconds (30 days) inside the window, and on
 -- average at least one paid order per month open inside it, a month being 1/12 of the report
 -- year (${year_seconds} seconds): orders × year_seconds ≥ seconds_open × 12.
+-- (orders: the store's paid orders in the window, from shared/store_facts.sql.)
 WITH st AS (
-  SELECT store_id, province_code, closed_at,
+  SELECT province_code, closed_at, orders,
          unix_seconds(LEAST(COALESCE(closed_at, ${period_end}), ${period_end}))
            - unix_seconds(GREATEST(opened_at, ${period_start})) AS exposure_s
-  FROM stores
+  FROM store_facts
   WHERE opened_at < ${period_end} AND (closed_at IS NULL OR closed_at > ${period_start})
 ),
-ord AS (
-  SELECT store_id, COUNT(*) AS n
-  FROM orders
-  WHERE year = ${year} AND paid_at >= ${period_start} AND paid_at < ${period_end}
-  GROUP BY store_id
-),
 flagged AS (
-  SELECT st.province_code,
-         st.closed_at IS NULL OR st.closed_at >= ${period_end} AS open_at_end,
-         st.exposure_s >= ${active_min_seconds}
-           AND COALESCE(ord.n, 0) * ${year_seconds} >= st.exposure_s * 12 AS active
+  SELECT province_code,
+         closed_at IS NULL OR closed_at >= ${period_end} AS open_at_end,
+         exposure_s >= ${active_min_seconds}
+           AND orders * ${year_seconds} >= exposure_s * 12 AS active
   FROM st
-  LEFT JOIN ord ON ord.store_id = st.store_id
 ),
 counted AS (
   SELECT province_code,
