@@ -8,7 +8,14 @@ round's ratio is reported: load from elsewhere on a shared machine then hits bot
   (ii)  the naive baseline: each order in its own transaction (sync route, same durability);
   (iii) the batched intake (``POST /api/live/deals/{id}/orders``): accepted orders/s, p50/p99;
 and then checks the database: oversold units, acknowledged orders missing, duplicate orders
-for retried keys (10% of requests are re-sent with the same Idempotency-Key).
+for retried keys (10% of requests are re-sent with the same Idempotency-Key). It also prints
+the CPU each request cost (server, PostgreSQL, load process), read from /proc.
+
+The load is 256 keep-alive connections, each sending its next request when the last is
+answered: a flash deal is thousands of buyers pressing "buy" at once. With few connections
+(64) every waiting request fits in one batch, so the server alternates between parsing
+requests and waiting for the database instead of doing both at once; that measures the
+load generator's shape more than the intake (``--concurrency 64`` shows it).
 
     .venv/bin/python -m bench.live            # full run (SQLite and PostgreSQL, 1 and 2 workers)
     .venv/bin/python -m bench.live --quick    # a few hundred requests, SQLite, 1 worker
@@ -566,7 +573,12 @@ def main() -> None:
         "--workers", default=None, help="comma-separated worker counts (default 1,2)"
     )
     parser.add_argument("--requests", type=int, default=None)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=256,
+        help="connections of the load process (default 256; see the module docstring)",
+    )
     parser.add_argument(
         "--rounds", type=int, default=None, help="echo/intake rounds (default 3, quick 1)"
     )
