@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from shanhuo.config import Settings
-from shanhuo.report.outputs.pdf import pdf_text
+from shanhuo.report.outputs.pdf import EMBEDDABLE_FONTS, EMBEDDED_FONT, font, pdf_text
 from shanhuo.report.service import build_report, load_report
 
 
@@ -45,3 +45,18 @@ def test_every_character_of_the_report_is_one_the_pdf_font_draws(
     text = "".join(_strings(doc))
     assert "↔" in _outside_gbk(text)  # lane names, e.g. 东部↔西部
     assert _outside_gbk(pdf_text(text)) == set()
+
+
+def test_the_chinese_font_is_embedded_when_the_machine_has_one(
+    settings: Settings, sim_dataset: Path
+) -> None:
+    """With a TrueType Chinese font installed (.ci/run installs fonts-wqy-microhei) the PDF
+    carries it, so it reads the same on any reader; without one it names the CID font."""
+    build_report(sim_dataset, 2020, settings.data_dir / "reports", outputs=("pdf",))
+    data = next((settings.data_dir / "reports").rglob("*.pdf")).read_bytes()
+    if font() == EMBEDDED_FONT:
+        assert b"/FontFile2" in data  # an embedded TrueType program
+        assert b"STSong-Light" not in data
+    else:
+        assert any(path.is_file() for path, _ in EMBEDDABLE_FONTS) is False
+        assert b"STSong-Light" in data

@@ -1,14 +1,19 @@
-"""The report as a PDF with Chinese text: reportlab's built-in CID font STSong-Light (Adobe's
-Song typeface that every PDF reader carries), so no font file is needed or embedded.
+"""The report as a PDF with Chinese text.
 
-The font is not embedded: the reader draws it with its own Chinese font (Adobe-GB1 glyph set,
-about GBK). The few characters of ours outside that set (↔, ⇔, −, ¥) are written as ones it
-has, or a reader shows a blank or a box. The PDF has no province map (published China maps
-need official review): it shows the growth ranking as bars and every number in tables.
+The font: a TrueType Chinese font from the machine when there is one (WenQuanYi Micro Hei,
+Debian's fonts-wqy-microhei, which ``.ci/run`` installs), embedded as a subset, so the PDF
+shows the same on any reader — a researcher mails it on. Without one, reportlab's built-in
+CID font STSong-Light, which is *not* embedded: the reader draws it with its own Chinese font
+(Adobe-GB1 glyph set, about GBK), and a reader without one shows blanks. (Noto CJK, the other
+Debian Chinese font, is CFF-based, which reportlab cannot embed.) Either way the few
+characters of ours outside GBK (↔, ⇔, −, ¥) are written as ones every Chinese font has. The
+PDF has no province map (published China maps need official review): it shows the growth
+ranking as bars and every number in tables.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +25,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from shanhuo.report.outputs.formatting import display_rows
 
-FONT = "STSong-Light"
+EMBEDDABLE_FONTS = (  # (file, index in a .ttc collection)
+    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
+)
+CID_FONT = "STSong-Light"
+EMBEDDED_FONT = "ShanhuoCJK"
 GREEN = colors.HexColor("#2f7d32")
 PDF_TABLES = (
     "entrepreneurs_macro",
@@ -39,10 +50,23 @@ PDF_TABLES = (
 )
 
 
+@lru_cache(maxsize=1)
+def font() -> str:
+    """Register and name the font: the embedded TrueType one if the machine has one, else the
+    CID font (see the module docstring)."""
+    for path, index in EMBEDDABLE_FONTS:
+        if path.is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, str(path), subfontIndex=index))
+            except TTFError:  # unreadable or not TrueType outlines: try the next
+                continue
+            return EMBEDDED_FONT
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
+
+
 def _styles() -> dict[str, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
+    base = ParagraphStyle("base", fontName=font(), fontSize=9.5, leading=14, wordWrap="CJK")
     return {
         "base": base,
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24, spaceAfter=6),
@@ -86,7 +110,7 @@ def _growth_chart(doc: dict[str, Any], style: ParagraphStyle) -> Drawing:
     chart.width, chart.height = 140 * mm, n * 11
     chart.data = [values or [0]]
     chart.categoryAxis.categoryNames = [pdf_text(n) for n in names]
-    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontName = font()
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
@@ -96,7 +120,7 @@ def _growth_chart(doc: dict[str, Any], style: ParagraphStyle) -> Drawing:
     drawing.add(chart)
     drawing.add(
         String(
-            40, drawing.height - 10, "新创业者同比增速 (%)，绿色为西部", fontName=FONT, fontSize=8
+            40, drawing.height - 10, "新创业者同比增速 (%)，绿色为西部", fontName=font(), fontSize=8
         )
     )
     return drawing
