@@ -88,7 +88,7 @@ class DealIntake:
         self.queues: dict[int, asyncio.Queue[tuple[Ticket, asyncio.Future[Outcome]]]] = {}
         self.tasks: dict[int, asyncio.Task[None]] = {}
         self.batches = 0
-        self.retried_batches = 0  # batches a guard refused once (another worker sold first)
+        self.refused_attempts = 0  # batch attempts a guard refused (another worker was first)
 
     async def submit(self, ticket: Ticket) -> DealOrderRead:
         loop = asyncio.get_running_loop()
@@ -143,47 +143,46 @@ class DealIntake:
         guarded update at the end), then, if a guard refused, once more with the row locked
         first; if that fails as a whole too, one transaction per ticket."""
         for lock_first in (False, True):
-            report = BatchReport(deal_id)
-            with self.session_factory() as session, sqlite_writer_turn(session):
-                try:
-                    outcomes = place_batch(
-                        session,
-                        deal_id=deal_id,
-                        tickets=tickets,
-                        now=utcnow(),
-                        payment_minutes=self.payment_minutes,
-                        report=report,
-                        lock_first=lock_first,
-                    )
-                    session.commit()
-                    return outcomes, [report]
-                except Exception:
-                    session.rollback()
-                    if lock_first and len(tickets) == 1:
-                        raise
-            self.retried_batches += 1
+            try:
+                outcomes, report = self._attempt(deal_id, tickets, lock_first=lock_first)
+                return outcomes, [report]
+            except Exception:
+                if lock_first and len(tickets) == 1:
+                    raise
+                self.refused_attempts += 1
         log.warning("deal %s: batch of %d retried one by one", deal_id, len(tickets))
         outcomes = []
         reports = []
         for ticket in tickets:
-            single = BatchReport(deal_id)
-            with self.session_factory() as session, sqlite_writer_turn(session):
-                try:
-                    outcome = place_batch(
-                        session,
-                        deal_id=deal_id,
-                        tickets=[ticket],
-                        now=utcnow(),
-                        payment_minutes=self.payment_minutes,
-                        report=single,
-                    )[0]
-                    session.commit()
-                except ShanhuoError as exc:
-                    session.rollback()
-                    outcome = exc
+            try:
+                [outcome], single = self._attempt(deal_id, [ticket], lock_first=True)
+            except ShanhuoError as exc:
+                outcome, single = exc, BatchReport(deal_id)
             outcomes.append(outcome)
             reports.append(single)
         return outcomes, reports
+
+    def _attempt(
+        self, deal_id: int, tickets: list[Ticket], *, lock_first: bool
+    ) -> tuple[list[Outcome], BatchReport]:
+        """Place and commit ``tickets`` in one transaction; raises (rolled back) if it fails."""
+        report = BatchReport(deal_id)
+        with self.session_factory() as session, sqlite_writer_turn(session):
+            try:
+                outcomes = place_batch(
+                    session,
+                    deal_id=deal_id,
+                    tickets=tickets,
+                    now=utcnow(),
+                    payment_minutes=self.payment_minutes,
+                    report=report,
+                    lock_first=lock_first,
+                )
+                session.commit()
+            except Exception:
+                session.rollback()
+                raise
+        return outcomes, report
 
     async def close(self) -> None:
         for task in list(self.tasks.values()):
