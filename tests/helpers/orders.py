@@ -124,8 +124,9 @@ def place_checkout(
     key: str | None = None,
     now: datetime | None = None,
     timeout_minutes: int = 30,
+    coupon_claim_ids: list[int] | None = None,
 ) -> CheckoutResult:
-    """Place a checkout of explicit lines through the service."""
+    """Place a checkout of explicit lines (and optional coupon claims) through the service."""
     ensure_county(session, WUGONG)
     request = CheckoutCreate(
         recipient_name="王小明",
@@ -133,6 +134,7 @@ def place_checkout(
         region_code=WUGONG,
         address="幸福路 1 号",
         lines=[CheckoutLineIn(sku_id=s, quantity=q) for s, q in lines],
+        coupon_claim_ids=coupon_claim_ids or [],
     )
     return checkout_service.place_checkout(
         session,

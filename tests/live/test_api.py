@@ -263,3 +263,33 @@ def test_session_lifecycle(client: TestClient, db: Session) -> None:
         json={"title": "明晚", "scheduled_at": start.isoformat(), "hls_url": "javascript:alert(1)"},
     )
     assert created.status_code == 422
+
+
+def test_a_coupon_worth_more_than_the_deal_price_leaves_one_fen_to_pay(
+    client: TestClient, db: Session
+) -> None:
+    """A 0 order could never be refunded (a refund must be > 0): the marketplace's rule."""
+    setup = create_live_room(db, stock=10)
+    deal = open_deal(db, setup, pool=3, limit=1, price_fen=990)
+    db.commit()
+    pushed = client.post(
+        f"/api/live/rooms/{setup.room.id}/coupons",
+        headers=auth_headers(db, setup.anchor),
+        json={
+            "title": "直播间立减20元",
+            "store_id": setup.shop.store.id,
+            "amount_off_fen": 2000,
+            "min_spend_fen": 0,
+            "quantity": 10,
+        },
+    )
+    assert pushed.status_code == 201, pushed.text
+    headers = auth_headers(db, create_user(db))
+    claim = client.post(f"/api/live/coupons/{pushed.json()['id']}/claim", headers=headers)
+    order = client.post(
+        f"/api/live/deals/{deal.id}/orders",
+        json=order_json(1, coupon_claim_id=claim.json()["id"]),
+        headers={**headers, "Idempotency-Key": "big-coupon"},
+    )
+    assert order.status_code == 201, order.text
+    assert (order.json()["discount_fen"], order.json()["total_fen"]) == (989, 1)

@@ -29,6 +29,7 @@ from shanhuo.models import LiveRoom, LiveViewerSample, Product, Sku, Store, User
 from shanhuo.payments.sandbox import SandboxProvider
 from shanhuo.payments.sandbox_bank import pay_in_sandbox
 
+DEMO_COUPON_BUYER = "13800000101"
 ADDRESSES = (("110105", "北京市朝阳区建国路88号"), ("510107", "成都市武侯区人民南路四段"))
 
 
@@ -158,7 +159,7 @@ def seed_live(session: Session, settings: Settings, *, now: datetime, rng: rando
         ),
         now=now,
     )
-    coupons.push_coupon(
+    coupon = coupons.push_coupon(
         session,
         room,
         CouponCreate(
@@ -171,6 +172,11 @@ def seed_live(session: Session, settings: Settings, *, now: datetime, rng: rando
         ),
         now=now,
     )
+    # The first demo buyer has already claimed it (unused), so it can be tried at the
+    # ordinary checkout: put ¥50 or more of this store's goods in the cart.
+    demo_buyer = next((b for b in buyers if b.mobile == DEMO_COUPON_BUYER), None)
+    if demo_buyer is not None:
+        coupons.claim(session, coupon_id=coupon.id, buyer_id=demo_buyer.id, now=now)
     for buyer, text in zip(
         buyers, ("主播好！猕猴桃甜吗？", "上次买的很新鲜", "能发到成都吗"), strict=False
     ):
@@ -185,6 +191,7 @@ def seed_live(session: Session, settings: Settings, *, now: datetime, rng: rando
     video = "looping ffmpeg test stream" if playlist else "no video (ffmpeg is not installed)"
     return (
         f"live: room /live/{room.id} (anchor {seller.mobile}: console /anchor/rooms/{room.id}), "
-        f"session live now with a flash deal and a coupon, {video}; past session dashboard "
+        f"session live now with a flash deal and a coupon (claimed by {DEMO_COUPON_BUYER}, "
+        f"usable at /checkout for {stores[0].name} from ¥50), {video}; past session dashboard "
         f"/anchor/sessions/{past.id}/dashboard"
     )

@@ -1,8 +1,8 @@
 """Coupons the anchor pushes in the room: a claim window, a claim per buyer (idempotent: the
 unique (coupon, buyer) decides a race), and a guarded counter so no more are claimed than
-issued. A claimed coupon is applied when the buyer orders from a deal of the coupon's store
-(see ``intake``); the marketplace's ordinary checkout does not take coupons (that would need
-changes in ``orders/``), so live coupons apply to live deal orders only."""
+issued. A claimed coupon applies when the buyer orders from a deal of the coupon's store (see
+``intake``) and at the marketplace's ordinary checkout for that store (``orders.coupons``); in
+both, the discount leaves at least 1 fen to pay (``orders.rules.order_discount``)."""
 
 from __future__ import annotations
 

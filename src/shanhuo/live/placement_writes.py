@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from shanhuo.kit.bulk import insert_rows, upsert_rows
 from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
-from shanhuo.live import rules
 from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
 from shanhuo.models import (
     Checkout,
@@ -32,7 +31,7 @@ from shanhuo.models import (
     OrderLine,
     Sku,
 )
-from shanhuo.orders.rules import OrderStatus, request_fingerprint
+from shanhuo.orders.rules import OrderStatus, order_discount, request_fingerprint
 
 if TYPE_CHECKING:  # placement imports this module; the types are only annotations here
     from shanhuo.live.placement import Outcome, Ticket
@@ -107,8 +106,10 @@ def write_granted(
         discount = 0
         if body.coupon_claim_id is not None and claims.get(body.coupon_claim_id) == i:
             coupon = coupons[body.coupon_claim_id]
-            discount = rules.coupon_discount(
+            # The marketplace's rule: at least 1 fen left to pay (a 0 order cannot be refunded).
+            discount = order_discount(
                 items_fen=items,
+                shipping_fen=0,
                 amount_off_fen=coupon.amount_off_fen,
                 min_spend_fen=coupon.min_spend_fen,
             )

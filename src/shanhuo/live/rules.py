@@ -11,6 +11,10 @@ from enum import StrEnum
 
 from shanhuo.kit.errors import Conflict, Invalid
 
+# The discount rule lives with orders (the marketplace checkout applies coupons too, and orders
+# may not import live); re-exported here for the deal placement.
+from shanhuo.orders.rules import coupon_discount as coupon_discount
+
 MAX_ROOM_PRODUCTS = 500
 MAX_PINNED = 3
 COUNTDOWN_RANGE = (10, 300)  # seconds before a deal opens
@@ -246,14 +250,6 @@ def check_claim_window(*, starts_at: datetime, ends_at: datetime, now: datetime)
         raise Conflict("coupon_not_open", "优惠券还不能领取", "The coupon cannot be claimed yet")
     if now >= ends_at:
         raise Conflict("coupon_claim_closed", "优惠券领取已结束", "The claim window has closed")
-
-
-def coupon_discount(*, items_fen: int, amount_off_fen: int, min_spend_fen: int) -> int:
-    """Discount of one coupon on an order of ``items_fen``; 0 if the order is too small.
-    Never more than the items, so an order total stays >= 0."""
-    if items_fen < min_spend_fen:
-        return 0
-    return min(amount_off_fen, items_fen)
 
 
 # Dashboard ------------------------------------------------------------------------------------

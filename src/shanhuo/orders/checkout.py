@@ -8,6 +8,11 @@ Idempotency: ``(buyer_id, idempotency_key)`` is unique. A retry with the same ke
 body gets the first checkout back (and creates nothing); the same key with another body is
 refused. Two concurrent requests with one key race on the unique index — the loser's insert
 waits for the winner to commit, fails, and the loser answers with the winner's checkout.
+A replay is answered before any coupon is checked, so the claims the first request used
+do not make its retry fail.
+
+Coupons: live-room coupon claims (at most one per store order) lower that order's total;
+each is marked used by a guarded UPDATE inside the same savepoint (see ``coupons``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.kit.errors import Invalid
 from shanhuo.models import Checkout, Order, OrderEvent, OrderLine, Region
-from shanhuo.orders import rules, stock
+from shanhuo.orders import coupons, rules, stock
 from shanhuo.orders.cart import ensure_buyable, items_of, load_offers, remove_skus, unknown_sku
 from shanhuo.orders.schemas import CheckoutCreate
 
@@ -38,6 +43,10 @@ class CheckoutResult:
 def canonical_request(request: CheckoutCreate) -> dict[str, object]:
     """The body as it is fingerprinted: normalised fields, explicit lines merged and sorted."""
     body = request.model_dump(mode="json")
+    if request.coupon_claim_ids:
+        body["coupon_claim_ids"] = sorted(request.coupon_claim_ids)
+    else:  # a body without coupons fingerprints as it did before coupons existed
+        del body["coupon_claim_ids"]
     if request.lines is not None:
         merged = rules.merge_lines((line.sku_id, line.quantity) for line in request.lines)
         body["lines"] = [{"sku_id": s, "quantity": q} for s, q in sorted(merged.items())]
@@ -132,6 +141,14 @@ def place_checkout(
         )
         for s, q in quantities.items()
     ]
+    by_store = rules.split_by_store(priced)
+    applied = rules.assign_coupons(
+        request.coupon_claim_ids,
+        coupons.claim_terms(session, request.coupon_claim_ids),
+        buyer_id=buyer_id,
+        items_by_store={s: rules.order_total(lines)[0] for s, lines in by_store.items()},
+        now=now,
+    )
     expires_at = now + timedelta(minutes=timeout_minutes)
     try:
         with session.begin_nested():
@@ -148,8 +165,10 @@ def place_checkout(
             session.flush()  # the unique (buyer_id, idempotency_key) decides a race here
             stock.reserve(session, quantities)
             orders = []
-            for store_id, lines in rules.split_by_store(priced).items():
+            for store_id, lines in by_store.items():
                 items_fen, total_fen = rules.order_total(lines)
+                coupon = applied.get(store_id)
+                discount_fen = coupon.discount_fen if coupon else 0
                 order = Order(
                     checkout_id=checkout.id,
                     buyer_id=buyer_id,
@@ -157,7 +176,8 @@ def place_checkout(
                     status=rules.OrderStatus.PENDING_PAYMENT,
                     items_fen=items_fen,
                     shipping_fen=0,
-                    total_fen=total_fen,
+                    discount_fen=discount_fen,
+                    total_fen=total_fen - discount_fen,
                     refunded_fen=0,
                     recipient_name=request.recipient_name,
                     recipient_mobile=request.recipient_mobile,
@@ -168,6 +188,8 @@ def place_checkout(
                 )
                 session.add(order)
                 session.flush()
+                if coupon is not None:
+                    coupons.use_claim(session, claim_id=coupon.claim_id, order_id=order.id, now=now)
                 for line in lines:
                     offer = offers[line.sku_id]
                     session.add(

@@ -20,9 +20,15 @@ from shanhuo.kit.deps import AppSettings, Db
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import Checkout, Region, User
-from shanhuo.orders import cart, checkout, service
-from shanhuo.orders.rules import STATUS_NAMES, Actor, OrderStatus
-from shanhuo.orders.schemas import CartItemCreate, CartItemUpdate, CheckoutCreate, ShipIn
+from shanhuo.orders import cart, checkout, coupons, service
+from shanhuo.orders.rules import STATUS_NAMES, Actor, OrderStatus, order_discount
+from shanhuo.orders.schemas import (
+    CartItemCreate,
+    CartItemUpdate,
+    CartRead,
+    CheckoutCreate,
+    ShipIn,
+)
 from shanhuo.stores import service as stores_service
 from shanhuo.web.render import STATIC_DIR, redirect, render
 
@@ -81,17 +87,52 @@ def cart_change(
 # Checkout -----------------------------------------------------------------------------------
 
 
+def coupon_choices(
+    db: Session, *, buyer_id: int, cart_read: CartRead, selected: set[int]
+) -> tuple[dict[int, list[dict[str, Any]]], int]:
+    """Per store, the buyer's usable claims as select options, and the discount of the
+    selected ones (server-side preview; the checkout itself decides again)."""
+    options = coupons.usable_claims(
+        db, buyer_id=buyer_id, store_ids=[g.store_id for g in cart_read.stores], now=utcnow()
+    )
+    choices: dict[int, list[dict[str, Any]]] = {}
+    discount_total = 0
+    for group in cart_read.stores:
+        choices[group.store_id] = []
+        for option in options.get(group.store_id, []):
+            discount = order_discount(
+                items_fen=group.subtotal_fen,
+                shipping_fen=0,
+                amount_off_fen=option.amount_off_fen,
+                min_spend_fen=option.min_spend_fen,
+            )
+            chosen = option.claim_id in selected and discount > 0
+            discount_total += discount if chosen else 0
+            choices[group.store_id].append(
+                {"option": option, "discount_fen": discount, "selected": chosen}
+            )
+    return choices, discount_total
+
+
 def checkout_context(
     db: Session,
     user: User,
     *,
     values: dict[str, str] | None = None,
+    selected_claims: set[int] | None = None,
     idempotency_key: str | None = None,
     error: ShanhuoError | None = None,
     errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    cart_read = cart.get_cart(db, user_id=user.id)
+    choices, discount_fen = coupon_choices(
+        db, buyer_id=user.id, cart_read=cart_read, selected=selected_claims or set()
+    )
     return {
-        "cart": cart.get_cart(db, user_id=user.id),
+        "cart": cart_read,
+        "coupons": choices,
+        "discount_fen": discount_fen,
+        "pay_fen": cart_read.total_fen - discount_fen,
         "values": values or {"recipient_mobile": user.mobile, "recipient_name": user.display_name},
         # Made when the form is rendered: a double click submits one key, so one checkout.
         "idempotency_key": idempotency_key or uuid.uuid4().hex,
@@ -117,6 +158,7 @@ def checkout_submit(
     recipient_mobile: Annotated[str, Form()] = "",
     region_code: Annotated[str, Form()] = "",
     address: Annotated[str, Form()] = "",
+    coupon_claim_id: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     values = {
         "recipient_name": recipient_name,
@@ -124,8 +166,12 @@ def checkout_submit(
         "region_code": region_code,
         "address": address,
     }
+    # One select per store; "" is "no coupon".
+    claim_ids = [v.strip() for v in coupon_claim_id or [] if v.strip()]
     try:
-        body = CheckoutCreate(**values, from_cart=True)
+        body = CheckoutCreate.model_validate(
+            {**values, "from_cart": True, "coupon_claim_ids": claim_ids}
+        )
         result = checkout.place_checkout(
             db,
             buyer_id=user.id,
@@ -137,7 +183,13 @@ def checkout_submit(
         db.commit()
     except (ValidationError, ShanhuoError) as exc:
         db.rollback()
-        ctx = checkout_context(db, user, values=values, idempotency_key=idempotency_key or None)
+        ctx = checkout_context(
+            db,
+            user,
+            values=values,
+            selected_claims={int(v) for v in claim_ids if v.isdigit()},
+            idempotency_key=idempotency_key or None,
+        )
         if isinstance(exc, ValidationError):
             ctx["errors"] = [".".join(str(p) for p in e["loc"]) for e in exc.errors()]
             status = 422

@@ -1,5 +1,6 @@
 """Pure order rules: the state machine, who may move an order, what each move does to stock,
-the cart's quantity cap, and the fingerprint of a checkout request. No I/O.
+the cart's quantity cap, the fingerprint of a checkout request and which live-room coupon
+claims a checkout may use. No I/O.
 
 The state machine is a table, so every (from, to) pair is either in it or refused, and the
 unit tests walk every pair.
@@ -9,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from shanhuo.kit.errors import BadRequest, Conflict, Forbidden
+from shanhuo.kit.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from shanhuo.kit.money import format_fen
 
 MAX_LINE_QUANTITY = 999
 IDEMPOTENCY_KEY_MAX = 80
+MAX_COUPONS_PER_CHECKOUT = 20
 REFUND_WINDOW = timedelta(days=7)
 """A delivered order may be refunded (without restocking) for this long after delivery."""
 
@@ -226,3 +229,147 @@ def check_idempotency_key(key: str | None) -> str:
             f"The Idempotency-Key must be at most {IDEMPOTENCY_KEY_MAX} printable characters",
         )
     return key
+
+
+# Coupons ------------------------------------------------------------------------------------
+
+
+def coupon_discount(*, items_fen: int, amount_off_fen: int, min_spend_fen: int) -> int:
+    """Discount of one coupon on an order of ``items_fen``; 0 if the order is too small.
+    Never more than the items, so an order total stays >= 0."""
+    if items_fen < min_spend_fen:
+        return 0
+    return min(amount_off_fen, items_fen)
+
+
+def order_discount(
+    *, items_fen: int, shipping_fen: int, amount_off_fen: int, min_spend_fen: int
+) -> int:
+    """The coupon's discount on a marketplace order, leaving at least 1 fen to pay.
+
+    Why not down to 0: a zero-total order would be "paid" by a zero payment that no bank
+    takes, and could never be refunded (a refund must be more than 0). 0 when the items do not
+    reach the minimum spend."""
+    discount = coupon_discount(
+        items_fen=items_fen, amount_off_fen=amount_off_fen, min_spend_fen=min_spend_fen
+    )
+    return max(0, min(discount, items_fen + shipping_fen - 1))
+
+
+@dataclass(frozen=True)
+class ClaimTerms:
+    """A coupon claim as the checkout sees it: whose, whether used, and its coupon's terms."""
+
+    claim_id: int
+    buyer_id: int
+    order_id: int | None
+    store_id: int
+    amount_off_fen: int
+    min_spend_fen: int
+    use_until: datetime
+
+
+@dataclass(frozen=True)
+class AppliedCoupon:
+    claim_id: int
+    discount_fen: int
+
+
+def claim_usable(terms: ClaimTerms, *, buyer_id: int, now: datetime) -> bool:
+    """The buyer's own, unused and not expired (the store and minimum spend are per order)."""
+    return terms.buyer_id == buyer_id and terms.order_id is None and now < terms.use_until
+
+
+def claim_not_found(claim_id: int) -> NotFound:
+    return NotFound(
+        "coupon_claim_not_found",
+        f"没有找到你领取的这张优惠券（{claim_id}）",
+        f"You have no coupon claim {claim_id}",
+        claim_id=claim_id,
+    )
+
+
+def claim_used(claim_id: int) -> Conflict:
+    return Conflict(
+        "coupon_claim_used",
+        "这张优惠券已经用过了",
+        "This coupon has already been used",
+        claim_id=claim_id,
+    )
+
+
+def assign_coupons(
+    claim_ids: Sequence[int],
+    found: Mapping[int, ClaimTerms],
+    *,
+    buyer_id: int,
+    items_by_store: Mapping[int, int],
+    shipping_by_store: Mapping[int, int] | None = None,
+    now: datetime,
+) -> dict[int, AppliedCoupon]:
+    """Store id → the coupon its order uses, or the first refusal (nothing is applied then).
+
+    Each requested claim must exist and be the buyer's (someone else's claim is "not found",
+    as for orders), be unused and not expired, belong to a store this checkout orders from, be
+    the only claim for that store's order, and the order's items must reach the minimum spend:
+    a coupon that would take nothing off is refused rather than silently dropped."""
+    shipping_by_store = shipping_by_store or {}
+    seen: set[int] = set()
+    applied: dict[int, AppliedCoupon] = {}
+    for claim_id in claim_ids:
+        if claim_id in seen:
+            raise Invalid(
+                "coupon_claim_repeated",
+                "同一张优惠券只能填一次",
+                "The same coupon claim was given twice",
+                claim_id=claim_id,
+            )
+        seen.add(claim_id)
+        terms = found.get(claim_id)
+        if terms is None or terms.buyer_id != buyer_id:
+            raise claim_not_found(claim_id)
+        if terms.order_id is not None:
+            raise claim_used(claim_id)
+        if now >= terms.use_until:
+            raise Conflict(
+                "coupon_expired",
+                "这张优惠券已过期",
+                "This coupon has expired",
+                claim_id=claim_id,
+            )
+        if terms.store_id not in items_by_store:
+            raise Invalid(
+                "coupon_wrong_store",
+                "这张优惠券只能用于发券店铺的商品，本次结算没有该店铺的订单",
+                "This coupon is for another store: no order in this checkout is from it",
+                claim_id=claim_id,
+                store_id=terms.store_id,
+            )
+        if terms.store_id in applied:
+            raise Invalid(
+                "coupon_one_per_order",
+                "每个店铺的订单最多使用一张优惠券",
+                "At most one coupon per store order",
+                claim_id=claim_id,
+                store_id=terms.store_id,
+            )
+        items_fen = items_by_store[terms.store_id]
+        discount = order_discount(
+            items_fen=items_fen,
+            shipping_fen=shipping_by_store.get(terms.store_id, 0),
+            amount_off_fen=terms.amount_off_fen,
+            min_spend_fen=terms.min_spend_fen,
+        )
+        if discount <= 0:
+            raise Invalid(
+                "coupon_min_spend_not_met",
+                f"该店铺订单商品金额 {format_fen(items_fen)} 未达到优惠券门槛 "
+                f"{format_fen(terms.min_spend_fen)}",
+                f"This store's items come to {format_fen(items_fen)}, below the coupon's "
+                f"minimum spend of {format_fen(terms.min_spend_fen)}",
+                claim_id=claim_id,
+                items_fen=items_fen,
+                min_spend_fen=terms.min_spend_fen,
+            )
+        applied[terms.store_id] = AppliedCoupon(claim_id, discount)
+    return applied

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shanhuo.kit.types import Mobile, Quantity, RegionCode
+from shanhuo.orders.rules import MAX_COUPONS_PER_CHECKOUT
 
 RecipientName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
@@ -70,6 +71,10 @@ class CheckoutCreate(BaseModel):
     address: AddressLine
     from_cart: bool = False
     lines: list[CheckoutLineIn] | None = Field(default=None, min_length=1, max_length=100)
+    # Live-room coupon claims to use, at most one per store order (see rules.assign_coupons).
+    coupon_claim_ids: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, max_length=MAX_COUPONS_PER_CHECKOUT
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> CheckoutCreate:
@@ -109,6 +114,7 @@ class OrderRead(BaseModel):
     status: str
     items_fen: int
     shipping_fen: int
+    discount_fen: int = 0
     total_fen: int
     refunded_fen: int
     recipient_name: str
