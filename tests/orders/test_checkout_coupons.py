@@ -273,3 +273,27 @@ def test_refund_of_a_discounted_order_returns_what_was_paid(db: Session) -> None
     refunded = db.get(Order, order.id)
     assert refunded is not None
     assert (refunded.status, refunded.refunded_fen) == ("refunded", 7480)
+
+
+def test_an_order_cancelled_unpaid_gives_the_claim_back(db: Session) -> None:
+    """A payment timeout or the buyer's cancel before paying must not cost the coupon; a
+    paid order keeps it used."""
+    from shanhuo.orders import service
+
+    shop = create_shop(db, prices=(3990,), stock=10)
+    buyer = create_user(db)
+    claim = create_claim(db, shop.store, buyer, amount_off_fen=500)
+    now = utcnow()
+    first = place_checkout(
+        db, buyer, [(shop.skus[0].id, 1)], key="k1", now=now, coupon_claim_ids=[claim.id]
+    )
+    assert service.expire_unpaid(db, now=now + timedelta(days=1)) == 1
+    assert order_status(db, first.orders[0].id) == "cancelled"
+    assert _claim_state(db, claim.id) == (None, False)
+
+    second = place_checkout(
+        db, buyer, [(shop.skus[0].id, 1)], key="k2", coupon_claim_ids=[claim.id]
+    )
+    assert second.orders[0].discount_fen == 500
+    assert pay_checkout(db, buyer, second.checkout.id).status == "applied"
+    assert _claim_state(db, claim.id) == (second.orders[0].id, True)

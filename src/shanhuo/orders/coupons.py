@@ -100,3 +100,16 @@ def use_claim(session: Session, *, claim_id: int, order_id: int, now: datetime) 
     )
     if int(getattr(result, "rowcount", 0)) != 1:
         raise rules.claim_used(claim_id)
+
+
+def release_claims(session: Session, order_id: int) -> int:
+    """An order cancelled before it was paid gives its coupon claim back to the buyer (the
+    buyer paid nothing for it; a payment timeout should not cost them the coupon). Returns
+    the claims released."""
+    result = session.execute(
+        update(LiveCouponClaim)
+        .where(LiveCouponClaim.order_id == order_id)
+        .values(order_id=None, used_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shanhuo.kit.errors import Conflict, Invalid, NotFound
 from shanhuo.kit.ids import order_number
 from shanhuo.models import Checkout, Order, OrderEvent, OrderLine, Store
-from shanhuo.orders import rules, stock
+from shanhuo.orders import coupons, rules, stock
 from shanhuo.orders.rules import Actor, OrderStatus
 from shanhuo.orders.schemas import OrderEventRead, OrderLineRead, OrderPage, OrderRead
 
@@ -111,6 +111,7 @@ def transition(
             status_now=order.status,
         )
     stock.apply(session, plan.stock, line_quantities(session, order.id))
+    _release_coupon_if_unpaid(session, order, plan)
     session.add(
         OrderEvent(
             order_id=order.id,
@@ -123,6 +124,11 @@ def transition(
     )
     session.flush()
     return plan
+
+
+def _release_coupon_if_unpaid(session: Session, order: Order, plan: rules.Transition) -> None:
+    if plan.target is OrderStatus.CANCELLED and plan.source is OrderStatus.PENDING_PAYMENT:
+        coupons.release_claims(session, order.id)
 
 
 def _sync_checkout_status(session: Session, checkout_id: int) -> None:
@@ -230,6 +236,7 @@ def mark_paid(session: Session, order: Order, *, now: datetime) -> bool:
         session.refresh(order)
         return False
     stock.apply(session, plan.stock, line_quantities(session, order.id))
+    _release_coupon_if_unpaid(session, order, plan)
     session.add(
         OrderEvent(
             order_id=order.id,
@@ -288,6 +295,7 @@ def _expire_one(session: Session, order: Order, *, now: datetime) -> int:
     if not _compare_and_set(session, order, plan, now):
         return 0  # paid or cancelled by someone else meanwhile
     stock.apply(session, plan.stock, line_quantities(session, order.id))
+    _release_coupon_if_unpaid(session, order, plan)
     session.add(
         OrderEvent(
             order_id=order.id,
