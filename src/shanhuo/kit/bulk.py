@@ -1,12 +1,13 @@
 """Many rows in one statement whose SQL text does not depend on how many rows there are.
 
 Why: SQLAlchemy's multi-row INSERT and ``IN (…)`` render one bound parameter per value, so a
-batch of 64 orders produces SQL text that differs with every batch size. On PostgreSQL that text
-is parsed again by psycopg (a regular-expression pass over a long string, ~1 ms per statement)
-and planned again by the server, every batch. The flash-deal intake (``live.intake``) spends
-most of a batch doing that. Passing the rows as one JSON parameter and a list as one array parameter instead —
-``INSERT … SELECT FROM json_to_recordset(:rows)``, ``col = ANY(:values)`` — keeps the text constant,
-so psycopg caches its parse and prepares the statement on the server after a few runs.
+batch of 64 orders produces SQL text that differs with every batch size. On PostgreSQL that
+text is parsed again by psycopg (a regular-expression pass over a long string, ~1 ms per
+statement) and planned again by the server, every batch; the flash-deal intake
+(``live.intake``) spent most of a batch doing that. Passing the rows as one JSON parameter
+(``INSERT … SELECT FROM json_to_recordset(:rows)``) and a list as one array parameter
+(``col = ANY(:values)``) keeps the text constant, so psycopg caches its parse and prepares
+the statement on the server after a few runs.
 
 SQLite has no arrays and runs in-process (no parse-per-round-trip to save), so there the same
 calls use one ``executemany`` (ids assigned under the write lock, see ``insert_rows``) and
@@ -26,19 +27,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import ARRAY, TypeDecorator, TypeEngine
 
-from shanhuo.kit.db import rowcount
+from shanhuo.kit.db import is_postgres, rowcount
 
 _PG = postgresql.dialect()
-
-
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """``column IN values`` as one array parameter on PostgreSQL (constant SQL text)."""
     values = list(values)
-    if _is_postgres(session):
+    if is_postgres(session):
         return column == any_(literal(values, ARRAY(column.type)))
     return column.in_(values)
 
@@ -107,7 +104,7 @@ def insert_rows(
     return that column (the generated ids) in the order of ``rows``."""
     if not rows:
         return []
-    if not _is_postgres(session):
+    if not is_postgres(session):
         if returning is None:
             session.execute(insert(table), list(rows))
             return []
@@ -149,7 +146,7 @@ def upsert_rows(
     (rows the WHERE refused are not counted), or -1 where the driver cannot tell."""
     if not rows:
         return 0
-    if _is_postgres(session):
+    if is_postgres(session):
         source, columns, payload = _payload(table, rows)
         pg = postgresql.insert(table).from_select(columns, source)
         set_, where = on_conflict(pg)
