@@ -118,17 +118,26 @@ def test_checkout_page_offers_the_stores_coupons(client: TestClient, db: Session
     assert "No coupon" in english.text and "¥5.00 off" in english.text
 
 
+def _two_kiwis_at_checkout(
+    client: TestClient, db: Session, *, claim_for_someone_else: bool = False
+) -> tuple[LiveCouponClaim, dict[str, str], str]:
+    """A buyer with 2 × ¥25.00 of one store in the cart, a 满50减5 claim of that store (the
+    buyer's, or another person's), and the checkout page they see."""
+    shop = create_shop(db, prices=(2500,), stock=10)
+    buyer = create_user(db)
+    owner = create_user(db) if claim_for_someone_else else buyer
+    claim = create_claim(db, shop.store, owner, amount_off_fen=500, min_spend_fen=5000)
+    headers = {**auth_headers(db, buyer), **HTML}
+    client.post("/api/cart/items", json={"sku_id": shop.skus[0].id, "quantity": 2}, headers=headers)
+    return claim, headers, client.get("/checkout", headers=headers).text
+
+
 def test_checkout_page_submit_with_a_coupon_pays_the_discounted_total(
     client: TestClient, db: Session
 ) -> None:
-    shop = create_shop(db, prices=(2500,), stock=10)
-    buyer = create_user(db)
-    claim = create_claim(db, shop.store, buyer, amount_off_fen=500, min_spend_fen=5000)
-    headers = {**auth_headers(db, buyer), **HTML}
-    client.post("/api/cart/items", json={"sku_id": shop.skus[0].id, "quantity": 2}, headers=headers)
-    page = client.get("/checkout", headers=headers)
+    claim, headers, page = _two_kiwis_at_checkout(client, db)
     submitted = client.post(
-        "/checkout", data=_form(page.text, coupon_claim_id=str(claim.id)), headers=headers
+        "/checkout", data=_form(page, coupon_claim_id=str(claim.id)), headers=headers
     )
     # The 307 → /checkouts/{id}/pay → 303 → the sandbox bank's page, with the amount to pay.
     assert submitted.status_code == 200 and "确认支付 Pay" in submitted.text
@@ -141,15 +150,10 @@ def test_checkout_page_submit_with_a_coupon_pays_the_discounted_total(
 
 
 def test_checkout_page_error_keeps_the_chosen_coupon(client: TestClient, db: Session) -> None:
-    shop = create_shop(db, prices=(2500,), stock=10)
-    buyer = create_user(db)
-    claim = create_claim(db, shop.store, buyer, amount_off_fen=500, min_spend_fen=5000)
-    headers = {**auth_headers(db, buyer), **HTML}
-    client.post("/api/cart/items", json={"sku_id": shop.skus[0].id, "quantity": 2}, headers=headers)
-    page = client.get("/checkout", headers=headers)
+    claim, headers, page = _two_kiwis_at_checkout(client, db)
     response = client.post(
         "/checkout",
-        data=_form(page.text, coupon_claim_id=str(claim.id), region_code="999999"),
+        data=_form(page, coupon_claim_id=str(claim.id), region_code="999999"),
         headers=headers,
     )
     assert response.status_code == 422 and "unknown_region" in response.text
@@ -159,14 +163,9 @@ def test_checkout_page_error_keeps_the_chosen_coupon(client: TestClient, db: Ses
 
 
 def test_checkout_page_someone_elses_claim_is_refused(client: TestClient, db: Session) -> None:
-    shop = create_shop(db, prices=(2500,), stock=10)
-    buyer = create_user(db)
-    theirs = create_claim(db, shop.store, create_user(db))
-    headers = {**auth_headers(db, buyer), **HTML}
-    client.post("/api/cart/items", json={"sku_id": shop.skus[0].id, "quantity": 2}, headers=headers)
-    page = client.get("/checkout", headers=headers)
+    theirs, headers, page = _two_kiwis_at_checkout(client, db, claim_for_someone_else=True)
     response = client.post(
-        "/checkout", data=_form(page.text, coupon_claim_id=str(theirs.id)), headers=headers
+        "/checkout", data=_form(page, coupon_claim_id=str(theirs.id)), headers=headers
     )
     assert response.status_code == 404 and "coupon_claim_not_found" in response.text
     assert "没有找到你领取的这张优惠券" in response.text
