@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from shanhuo.kit.errors import ShanhuoError
 from shanhuo.report import cli as report_cli
+from shanhuo.report.outputs.pdf import EMBEDDED_FONT, font
 from shanhuo.report.service import build_report, load_report, province_view
 
 
@@ -40,7 +41,9 @@ def test_every_output_is_written_and_states_snapshot_and_code(built: tuple[Path,
     reports, doc = built
     folder = reports / "2020"
     assert (folder / "shanhuo-report-2020.pdf").read_bytes().startswith(b"%PDF")
-    assert b"STSong-Light" in (folder / "shanhuo-report-2020.pdf").read_bytes()
+    pdf = (folder / "shanhuo-report-2020.pdf").read_bytes()
+    # A Chinese font: embedded when the machine has a TrueType one, else the CID font.
+    assert (b"WenQuanYi" if font() == EMBEDDED_FONT else b"STSong-Light") in pdf
     html = (folder / "shanhuo-report-2020.html").read_text(encoding="utf-8")
     assert "echarts" in html and 'src="http' not in html and "<script src" not in html
     assert (folder / "shanhuo-report-2020.xlsx").stat().st_size > 5000
