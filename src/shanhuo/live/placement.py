@@ -24,8 +24,6 @@ from shanhuo.live.placement_writes import write_granted
 from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
 from shanhuo.models import (
     AuthToken,
-    LiveCoupon,
-    LiveCouponClaim,
     LiveDeal,
     LiveDealBuyer,
     LiveDealOrder,
@@ -33,7 +31,9 @@ from shanhuo.models import (
     Order,
     Region,
 )
+from shanhuo.orders import coupons as order_coupons
 from shanhuo.orders.checkout import SHIPPABLE_LEVELS
+from shanhuo.orders.rules import ClaimTerms, claim_usable
 
 
 @dataclass
@@ -212,7 +212,7 @@ def place_batch(
                 f"收货地区代码不存在或不是区县/乡镇/村：{body.region_code}",
                 f"Unknown ship-to region: {body.region_code}",
             )
-        elif body.coupon_claim_id is not None and claims.get(body.coupon_claim_id) != i:
+        elif body.coupon_claim_id is not None and i not in claims:
             results[i] = Conflict(
                 "coupon_not_usable",
                 "这张优惠券不能用于本订单",
@@ -308,30 +308,25 @@ def _usable_claims(
     buyers: list[int | None],
     deal: LiveDeal,
     now: datetime,
-) -> dict[int, int]:
-    """claim id → the ticket index that may use it (unused, the buyer's own, this store's
-    coupon, still valid; one ticket per claim)."""
-    wanted = {
-        tickets[i].body.coupon_claim_id: i
-        for i in reversed(pending)
-        if tickets[i].body.coupon_claim_id
-    }
-    if not wanted:
-        return {}
-    usable: dict[int, int] = {}
-    for claim, coupon in session.execute(
-        select(LiveCouponClaim, LiveCoupon)
-        .join(LiveCoupon, LiveCoupon.id == LiveCouponClaim.coupon_id)
-        .where(one_of(session, LiveCouponClaim.id, wanted))
-    ).all():
-        i = wanted[claim.id]
+) -> dict[int, ClaimTerms]:
+    """Ticket index → the terms of the coupon claim it may use: the marketplace's rule
+    (``orders.rules.claim_usable``: the buyer's own, unused, not expired), this deal's store,
+    and one ticket per claim (the first)."""
+    first: dict[int, int] = {}
+    for i in pending:
+        claim_id = tickets[i].body.coupon_claim_id
+        if claim_id is not None:
+            first.setdefault(claim_id, i)
+    usable: dict[int, ClaimTerms] = {}
+    for claim_id, terms in order_coupons.claim_terms(session, first).items():
+        i = first[claim_id]
+        buyer = buyers[i]
         if (
-            claim.buyer_id == buyers[i]
-            and claim.order_id is None
-            and coupon.store_id == deal.store_id
-            and now < coupon.use_until
+            buyer is not None
+            and claim_usable(terms, buyer_id=buyer, now=now)
+            and terms.store_id == deal.store_id
         ):
-            usable[claim.id] = i
+            usable[i] = terms
     return usable
 
 

@@ -12,17 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
 from shanhuo.kit.bulk import insert_rows, upsert_rows
-from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.live.schemas import DealOrderCreate, DealOrderRead
 from shanhuo.models import (
     Checkout,
-    LiveCoupon,
-    LiveCouponClaim,
     LiveDeal,
     LiveDealBuyer,
     LiveDealOrder,
@@ -31,7 +28,8 @@ from shanhuo.models import (
     OrderLine,
     Sku,
 )
-from shanhuo.orders.rules import OrderStatus, order_discount, request_fingerprint
+from shanhuo.orders import coupons as order_coupons
+from shanhuo.orders.rules import ClaimTerms, OrderStatus, order_discount, request_fingerprint
 
 if TYPE_CHECKING:  # placement imports this module; the types are only annotations here
     from shanhuo.live.placement import Outcome, Ticket
@@ -56,7 +54,7 @@ def write_granted(
     tickets: Sequence[Ticket],
     buyers: list[int | None],
     granted: list[int],
-    claims: dict[int, int],
+    claims: dict[int, ClaimTerms],
     results: list[Outcome | None],
     now: datetime,
     payment_minutes: int,
@@ -91,29 +89,19 @@ def write_granted(
 
     expires_at = now + timedelta(minutes=payment_minutes)
     amounts: list[tuple[int, int, int]] = []  # items, discount, total
-    discount_of: dict[int, int] = {}
-    if claims:
-        coupons = dict(
-            session.execute(
-                select(LiveCouponClaim.id, LiveCoupon)
-                .join(LiveCoupon, LiveCoupon.id == LiveCouponClaim.coupon_id)
-                .where(LiveCouponClaim.id.in_(list(claims)))
-            ).all()
-        )
     for i in granted:
         body = tickets[i].body
         items = deal.price_fen * body.quantity
         discount = 0
-        if body.coupon_claim_id is not None and claims.get(body.coupon_claim_id) == i:
-            coupon = coupons[body.coupon_claim_id]
+        terms = claims.get(i)
+        if terms is not None:
             # The marketplace's rule: at least 1 fen left to pay (a 0 order cannot be refunded).
             discount = order_discount(
                 items_fen=items,
                 shipping_fen=0,
-                amount_off_fen=coupon.amount_off_fen,
-                min_spend_fen=coupon.min_spend_fen,
+                amount_off_fen=terms.amount_off_fen,
+                min_spend_fen=terms.min_spend_fen,
             )
-            discount_of[i] = discount
         amounts.append((items, discount, items - discount))
 
     checkout_ids = insert_rows(
@@ -213,16 +201,9 @@ def write_granted(
         returning="id",
     )
     for i, order_id in zip(granted, order_ids, strict=True):
-        claim_id = tickets[i].body.coupon_claim_id
-        if i in discount_of and claim_id is not None:
-            used = session.execute(
-                update(LiveCouponClaim)
-                .where(LiveCouponClaim.id == claim_id, LiveCouponClaim.order_id.is_(None))
-                .values(order_id=order_id, used_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if rowcount(used) != 1:
-                raise Conflict("coupon_not_usable", "优惠券已被使用", "The coupon was used")
+        terms = claims.get(i)
+        if terms is not None:  # guarded: a claim used meanwhile refuses the batch
+            order_coupons.use_claim(session, claim_id=terms.claim_id, order_id=order_id, now=now)
     for k, i in enumerate(granted):
         items, discount, total = amounts[k]
         results[i] = DealOrderRead(

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.db import rowcount
 from shanhuo.models import LiveCoupon, LiveCouponClaim
 from shanhuo.orders import rules
 
@@ -98,7 +99,7 @@ def use_claim(session: Session, *, claim_id: int, order_id: int, now: datetime) 
         .where(LiveCouponClaim.id == claim_id, LiveCouponClaim.order_id.is_(None))
         .values(order_id=order_id, used_at=now)
     )
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if rowcount(result) != 1:
         raise rules.claim_used(claim_id)
 
 
@@ -112,4 +113,4 @@ def release_claims(session: Session, order_id: int) -> int:
         .values(order_id=None, used_at=None)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0))
+    return rowcount(result)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, Invalid, NotFound
 from shanhuo.kit.ids import order_number
 from shanhuo.models import Checkout, Order, OrderEvent, OrderLine, Store
@@ -79,7 +80,7 @@ def _compare_and_set(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if rowcount(result) != 1:
         return False
     for name, value in values.items():
         set_committed_value(order, name, value)
@@ -110,8 +111,24 @@ def transition(
             "The order changed meanwhile; reload and try again",
             status_now=order.status,
         )
+    _record_move(session, order, plan, actor_id=actor_id, note=note, now=now)
+    return plan
+
+
+def _record_move(
+    session: Session,
+    order: Order,
+    plan: rules.Transition,
+    *,
+    actor_id: int | None,
+    note: str,
+    now: datetime,
+) -> None:
+    """What every move does once its status is set: the stock effect, a coupon claim given
+    back if an unpaid order is cancelled (the buyer paid nothing for it), the event."""
     stock.apply(session, plan.stock, line_quantities(session, order.id))
-    _release_coupon_if_unpaid(session, order, plan)
+    if plan.target is OrderStatus.CANCELLED and plan.source is OrderStatus.PENDING_PAYMENT:
+        coupons.release_claims(session, order.id)
     session.add(
         OrderEvent(
             order_id=order.id,
@@ -123,12 +140,6 @@ def transition(
         )
     )
     session.flush()
-    return plan
-
-
-def _release_coupon_if_unpaid(session: Session, order: Order, plan: rules.Transition) -> None:
-    if plan.target is OrderStatus.CANCELLED and plan.source is OrderStatus.PENDING_PAYMENT:
-        coupons.release_claims(session, order.id)
 
 
 def _sync_checkout_status(session: Session, checkout_id: int) -> None:
@@ -235,19 +246,7 @@ def mark_paid(session: Session, order: Order, *, now: datetime) -> bool:
     if not _compare_and_set(session, order, plan, now):
         session.refresh(order)
         return False
-    stock.apply(session, plan.stock, line_quantities(session, order.id))
-    _release_coupon_if_unpaid(session, order, plan)
-    session.add(
-        OrderEvent(
-            order_id=order.id,
-            from_status=plan.source.value,
-            to_status=plan.target.value,
-            actor_id=None,
-            note="payment",
-            at=now,
-        )
-    )
-    session.flush()
+    _record_move(session, order, plan, actor_id=None, note="payment", now=now)
     return True
 
 
@@ -294,19 +293,7 @@ def _expire_one(session: Session, order: Order, *, now: datetime) -> int:
     plan = rules.plan_transition(order.status, OrderStatus.CANCELLED, {Actor.SYSTEM})
     if not _compare_and_set(session, order, plan, now):
         return 0  # paid or cancelled by someone else meanwhile
-    stock.apply(session, plan.stock, line_quantities(session, order.id))
-    _release_coupon_if_unpaid(session, order, plan)
-    session.add(
-        OrderEvent(
-            order_id=order.id,
-            from_status=plan.source.value,
-            to_status=plan.target.value,
-            actor_id=None,
-            note="payment_timeout",
-            at=now,
-        )
-    )
-    session.flush()
+    _record_move(session, order, plan, actor_id=None, note="payment_timeout", now=now)
     return 1
 
 
