@@ -31,6 +31,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict
 from shanhuo.models import LedgerAccount, LedgerEntry, LedgerPosting
 
@@ -135,7 +136,7 @@ def post(
                 result = session.execute(
                     statement.values(balance_fen=LedgerAccount.balance_fen + amount)
                 )
-                if int(getattr(result, "rowcount", 0)) != 1:
+                if rowcount(result) != 1:
                     raise Conflict(
                         "insufficient_store_balance",
                         "店铺余额不足",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.finance import ledger, rules
 from shanhuo.finance.policy import active_policy, get_policy
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from shanhuo.kit.timeutil import to_shanghai
 from shanhuo.models import (
@@ -148,7 +149,7 @@ def accept_offer(session: Session, offer_id: int, *, user: User, now: datetime) 
                 .where(CreditOffer.id == offer.id, CreditOffer.status == "open")
                 .values(status="accepted")
             )
-            if int(getattr(moved, "rowcount", 0)) != 1:
+            if rowcount(moved) != 1:
                 raise Conflict(
                     "offer_already_accepted", "该额度已接受", "This offer was already accepted"
                 )

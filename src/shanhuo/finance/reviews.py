@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from shanhuo.finance.policy import active_policy
 from shanhuo.finance.service import offer_of, offer_terms, withdraw_open_offers
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, NotFound
 from shanhuo.models import CreditDecision, CreditOffer, CreditReview, Store, User
 
@@ -81,7 +82,7 @@ def decide_review(
         .where(CreditReview.id == review.id, CreditReview.status == "pending")
         .values(status=outcome, analyst_id=analyst.id, analyst_note=note[:500], decided_at=now)
     )
-    if int(getattr(moved, "rowcount", 0)) != 1:
+    if rowcount(moved) != 1:
         raise Conflict("review_already_decided", "该复核已处理", "This review was already decided")
     session.refresh(review)
     decision = session.get(CreditDecision, review.decision_id)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, Forbidden, NotFound
 from shanhuo.live import rooms, rules
 from shanhuo.live.schemas import ClaimRead, CouponCreate, CouponRead
@@ -109,7 +110,7 @@ def claim(session: Session, *, coupon_id: int, buyer_id: int, now: datetime) -> 
                 .values(claimed=LiveCoupon.claimed + 1)
                 .execution_options(synchronize_session=False)
             )
-            if int(getattr(counted, "rowcount", 0)) != 1:
+            if rowcount(counted) != 1:
                 raise Conflict("coupon_exhausted", "优惠券已领完", "No coupons left")
     except IntegrityError:
         again = _find_claim(session, coupon_id, buyer_id)

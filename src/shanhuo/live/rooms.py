@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shanhuo.accounts.roles import grant_role
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from shanhuo.live import rules
 from shanhuo.live.schemas import RoomCreate, RoomProductRead, RoomUpdate, SessionCreate
@@ -218,7 +219,7 @@ def move_session(session: Session, live: LiveSession, target: str, *, now: datet
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if rowcount(result) != 1:
         raise Conflict("session_changed", "场次状态刚刚变化了", "The session changed meanwhile")
     session.refresh(live)
 

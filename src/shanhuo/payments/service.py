@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shanhuo.config import Settings
+from shanhuo.kit.db import rowcount
 from shanhuo.kit.errors import Conflict, NotFound, ShanhuoError
 from shanhuo.models import (
     Checkout,
@@ -257,7 +258,7 @@ def _apply(
             .values(status="failed")
         )
         session.refresh(payment)
-        return "failed" if int(getattr(result, "rowcount", 0)) == 1 else "ignored"
+        return "failed" if rowcount(result) == 1 else "ignored"
     paid_at = event.paid_at or now
     result = session.execute(
         update(Payment)
@@ -265,7 +266,7 @@ def _apply(
         .values(status="succeeded", paid_at=paid_at)
     )
     session.refresh(payment)
-    if int(getattr(result, "rowcount", 0)) != 1:
+    if rowcount(result) != 1:
         return "ignored"  # already succeeded under another event id: money is not taken twice
     checkout = session.get(Checkout, payment.checkout_id)
     assert checkout is not None
