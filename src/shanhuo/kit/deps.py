@@ -30,12 +30,16 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The two below read attributes only: ``async`` so FastAPI calls them on the event loop (a plain
+# ``def`` dependency is sent to the threadpool, a thread hop for every request that uses it).
+
+
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     forwarded = (
         request.headers.get("x-forwarded-for")
         if request.app.state.settings.env == "production"
