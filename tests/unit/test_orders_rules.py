@@ -4,6 +4,7 @@ effect of each move, the refund window, the cart cap and the request fingerprint
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -96,6 +97,19 @@ def test_fingerprint_ignores_key_order_and_spacing() -> None:
     b = {"c": "王", "a": [1, 2], "b": 1}
     assert rules.request_fingerprint(a) == rules.request_fingerprint(b)
     assert len(rules.request_fingerprint(a)) == 64
+
+
+def test_canonical_json_is_the_text_json_dumps_wrote() -> None:
+    # Fingerprints stored by the earlier json.dumps spelling must still match a retry.
+    body = {
+        "recipient_name": '王"小明\\/',
+        "address": "幸福路 1 号\n\t\x01\u2028😀",
+        "lines": [{"sku_id": 3, "quantity": 2, "note": None, "gift": True}],
+        "deal_id": -5,
+    }
+    assert rules.canonical_json(body) == json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def test_fingerprint_changes_with_any_value() -> None:

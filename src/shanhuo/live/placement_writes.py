@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from shanhuo.kit.bulk import insert_rows, upsert_rows
@@ -48,6 +48,35 @@ def _fingerprint(deal_id: int, body: DealOrderCreate) -> str:
     return request_fingerprint({"deal_id": deal_id, **body.model_dump(mode="json")})
 
 
+def _add_within_limit(stmt: Any) -> tuple[dict[str, Any], Any]:
+    """The per-buyer counter upsert: add the batch's units, only while within the limit (the
+    row carries the deal's limit, so the statement is the same for every deal and batch)."""
+    added = stmt.table.c.quantity + stmt.excluded.quantity
+    return {"quantity": added}, added <= stmt.excluded.per_buyer_limit
+
+
+# The two hot rows, written last (see ``write_granted``); built once, bound per batch.
+_TAKE_FROM_POOL = (
+    update(_table(LiveDeal))
+    .where(
+        _table(LiveDeal).c.id == bindparam("deal_id"),
+        _table(LiveDeal).c.status == "open",
+        _table(LiveDeal).c.sold + _table(LiveDeal).c.returned + bindparam("units")
+        <= _table(LiveDeal).c.pool,
+    )
+    .values(sold=_table(LiveDeal).c.sold + bindparam("units"))
+    .returning(_table(LiveDeal).c.pool - _table(LiveDeal).c.sold - _table(LiveDeal).c.returned)
+)
+_HOLD_ON_SKU = (
+    update(_table(Sku))
+    .where(_table(Sku).c.id == bindparam("sku_id"))
+    .values(
+        on_hand=_table(Sku).c.on_hand + bindparam("units"),
+        reserved=_table(Sku).c.reserved + bindparam("units"),
+    )
+)
+
+
 def write_granted(
     session: Session,
     deal: LiveDeal,
@@ -61,37 +90,36 @@ def write_granted(
 ) -> int:
     """Write the granted requests; returns the units left in the pool after them (exact, read
     under the row lock: another worker may have sold since ``deal`` was read)."""
-    units = sum(tickets[i].body.quantity for i in granted)
+    # The deal's fields once, as plain values: every row below repeats them, and an ORM
+    # attribute read costs more than a local one.
+    deal_id, store_id, session_id = deal.id, deal.store_id, deal.session_id
+    sku_id, product_id, title, sku_name = deal.sku_id, deal.product_id, deal.title, deal.sku_name
+    price, limit = deal.price_fen, deal.per_buyer_limit
+    pending_payment = OrderStatus.PENDING_PAYMENT.value
+    bodies = [tickets[i].body for i in granted]
+    buyer_ids = [int(buyers[i]) for i in granted]  # type: ignore[arg-type]
+
+    units = sum(body.quantity for body in bodies)
     per_buyer: dict[int, int] = {}
-    for i in granted:
-        buyer = int(buyers[i])  # type: ignore[arg-type]
-        per_buyer[buyer] = per_buyer.get(buyer, 0) + tickets[i].body.quantity
+    for buyer, body in zip(buyer_ids, bodies, strict=True):
+        per_buyer[buyer] = per_buyer.get(buyer, 0) + body.quantity
     counted = upsert_rows(
         session,
         _table(LiveDealBuyer),
         [
-            {
-                "deal_id": deal.id,
-                "buyer_id": b,
-                "quantity": q,
-                "per_buyer_limit": deal.per_buyer_limit,
-            }
+            {"deal_id": deal_id, "buyer_id": b, "quantity": q, "per_buyer_limit": limit}
             for b, q in sorted(per_buyer.items())
         ],
         key=("deal_id", "buyer_id"),
-        on_conflict=lambda stmt: (
-            {"quantity": stmt.table.c.quantity + stmt.excluded.quantity},
-            stmt.table.c.quantity + stmt.excluded.quantity <= deal.per_buyer_limit,
-        ),
+        on_conflict=_add_within_limit,
     )
     if counted not in (len(per_buyer), -1):
         raise Conflict("deal_limit_changed", "限购计数刚刚变化了", "The per-buyer count changed")
 
     expires_at = now + timedelta(minutes=payment_minutes)
     amounts: list[tuple[int, int, int]] = []  # items, discount, total
-    for i in granted:
-        body = tickets[i].body
-        items = deal.price_fen * body.quantity
+    for i, body in zip(granted, bodies, strict=True):
+        items = price * body.quantity
         discount = 0
         terms = claims.get(i)
         if terms is not None:
@@ -109,15 +137,17 @@ def write_granted(
         _table(Checkout),
         [
             {
-                "buyer_id": buyers[i],
-                "idempotency_key": checkout_key(deal.id, tickets[i].key),
-                "request_fingerprint": _fingerprint(deal.id, tickets[i].body),
+                "buyer_id": buyer,
+                "idempotency_key": checkout_key(deal_id, tickets[i].key),
+                "request_fingerprint": _fingerprint(deal_id, body),
                 "total_fen": total,
-                "status": OrderStatus.PENDING_PAYMENT.value,
+                "status": pending_payment,
                 "created_at": now,
                 "expires_at": expires_at,
             }
-            for i, (_items, _d, total) in zip(granted, amounts, strict=True)
+            for i, buyer, body, (_items, _d, total) in zip(
+                granted, buyer_ids, bodies, amounts, strict=True
+            )
         ],
         returning="id",
     )
@@ -127,25 +157,25 @@ def write_granted(
         [
             {
                 "checkout_id": checkout_id,
-                "buyer_id": buyers[i],
-                "store_id": deal.store_id,
-                "status": OrderStatus.PENDING_PAYMENT.value,
+                "buyer_id": buyer,
+                "store_id": store_id,
+                "status": pending_payment,
                 "items_fen": items,
                 "shipping_fen": 0,
                 "discount_fen": discount,
                 "total_fen": total,
                 "refunded_fen": 0,
-                "recipient_name": tickets[i].body.recipient_name,
-                "recipient_mobile": tickets[i].body.recipient_mobile,
-                "ship_to_region_code": tickets[i].body.region_code,
-                "ship_to_address": tickets[i].body.address,
+                "recipient_name": body.recipient_name,
+                "recipient_mobile": body.recipient_mobile,
+                "ship_to_region_code": body.region_code,
+                "ship_to_address": body.address,
                 "created_at": now,
                 "expires_at": expires_at,
-                "live_session_id": deal.session_id,
-                "deal_id": deal.id,
+                "live_session_id": session_id,
+                "deal_id": deal_id,
             }
-            for i, checkout_id, (items, discount, total) in zip(
-                granted, checkout_ids, amounts, strict=True
+            for checkout_id, buyer, body, (items, discount, total) in zip(
+                checkout_ids, buyer_ids, bodies, amounts, strict=True
             )
         ],
         returning="id",
@@ -156,17 +186,18 @@ def write_granted(
         [
             {
                 "order_id": order_id,
-                "sku_id": deal.sku_id,
-                "product_id": deal.product_id,
-                "title": deal.title,
-                "sku_name": deal.sku_name,
-                "unit_price_fen": deal.price_fen,
-                "quantity": tickets[i].body.quantity,
-                "line_fen": deal.price_fen * tickets[i].body.quantity,
+                "sku_id": sku_id,
+                "product_id": product_id,
+                "title": title,
+                "sku_name": sku_name,
+                "unit_price_fen": price,
+                "quantity": body.quantity,
+                "line_fen": price * body.quantity,
             }
-            for i, order_id in zip(granted, order_ids, strict=True)
+            for order_id, body in zip(order_ids, bodies, strict=True)
         ],
     )
+    note = f"live deal {deal_id}"
     insert_rows(
         session,
         _table(OrderEvent),
@@ -174,12 +205,12 @@ def write_granted(
             {
                 "order_id": order_id,
                 "from_status": None,
-                "to_status": OrderStatus.PENDING_PAYMENT.value,
-                "actor_id": buyers[i],
-                "note": f"live deal {deal.id}",
+                "to_status": pending_payment,
+                "actor_id": buyer,
+                "note": note,
                 "at": now,
             }
-            for i, order_id in zip(granted, order_ids, strict=True)
+            for order_id, buyer in zip(order_ids, buyer_ids, strict=True)
         ],
     )
     deal_order_ids = insert_rows(
@@ -187,16 +218,18 @@ def write_granted(
         _table(LiveDealOrder),
         [
             {
-                "deal_id": deal.id,
-                "buyer_id": buyers[i],
+                "deal_id": deal_id,
+                "buyer_id": buyer,
                 "idempotency_key": tickets[i].key,
-                "quantity": tickets[i].body.quantity,
+                "quantity": body.quantity,
                 "order_id": order_id,
                 "checkout_id": checkout_id,
                 "status": "placed",
                 "created_at": now,
             }
-            for i, order_id, checkout_id in zip(granted, order_ids, checkout_ids, strict=True)
+            for i, buyer, body, order_id, checkout_id in zip(
+                granted, buyer_ids, bodies, order_ids, checkout_ids, strict=True
+            )
         ],
         returning="id",
     )
@@ -204,42 +237,30 @@ def write_granted(
         terms = claims.get(i)
         if terms is not None:  # guarded: a claim used meanwhile refuses the batch
             order_coupons.use_claim(session, claim_id=terms.claim_id, order_id=order_id, now=now)
-    for k, i in enumerate(granted):
+    for k, (i, body) in enumerate(zip(granted, bodies, strict=True)):
         items, discount, total = amounts[k]
         results[i] = DealOrderRead(
             deal_order_id=deal_order_ids[k],
             order_id=order_ids[k],
             checkout_id=checkout_ids[k],
-            deal_id=deal.id,
-            quantity=tickets[i].body.quantity,
-            unit_price_fen=deal.price_fen,
+            deal_id=deal_id,
+            quantity=body.quantity,
+            unit_price_fen=price,
             discount_fen=discount,
             total_fen=total,
-            status=OrderStatus.PENDING_PAYMENT.value,
+            status=pending_payment,
             created=True,
         )
 
     # Last, the two hot rows every batch touches: the pool (guarded) and the SKU. Row locks
     # are held from here to the commit only, so with several workers their batches insert in
     # parallel and queue just for this (see the docstring of ``intake``).
-    taken = session.execute(
-        update(LiveDeal)
-        .where(
-            LiveDeal.id == deal.id,
-            LiveDeal.status == "open",
-            LiveDeal.sold + LiveDeal.returned + units <= LiveDeal.pool,
-        )
-        .values(sold=LiveDeal.sold + units)
-        .returning(LiveDeal.pool - LiveDeal.sold - LiveDeal.returned)
-        .execution_options(synchronize_session=False)
+    connection = session.connection()
+    taken = connection.execute(
+        _TAKE_FROM_POOL, {"deal_id": deal_id, "units": units}
     ).scalar_one_or_none()
     if taken is None:
         raise Conflict("deal_pool_changed", "秒杀库存刚刚变化了", "The deal pool changed")
     # The units go back onto the SKU as a hold of unpaid orders (see deals.py).
-    session.execute(
-        update(Sku)
-        .where(Sku.id == deal.sku_id)
-        .values(on_hand=Sku.on_hand + units, reserved=Sku.reserved + units)
-        .execution_options(synchronize_session=False)
-    )
+    connection.execute(_HOLD_ON_SKU, {"sku_id": sku_id, "units": units})
     return int(taken)
