@@ -223,13 +223,10 @@ def write_granted(
                 "idempotency_key": tickets[i].key,
                 "quantity": body.quantity,
                 "order_id": order_id,
-                "checkout_id": checkout_id,
                 "status": "placed",
                 "created_at": now,
             }
-            for i, buyer, body, order_id, checkout_id in zip(
-                granted, buyer_ids, bodies, order_ids, checkout_ids, strict=True
-            )
+            for i, buyer, body, order_id in zip(granted, buyer_ids, bodies, order_ids, strict=True)
         ],
         returning="id",
     )

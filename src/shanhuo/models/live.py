@@ -151,10 +151,10 @@ class LiveDealOrder(Base):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     idempotency_key: Mapped[str] = mapped_column(String(80))
     quantity: Mapped[int]
+    # The checkout is the order's (``shop_order.checkout_id``); not copied here (migration 0006).
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), unique=True)
-    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkout.id"))
     status: Mapped[str] = mapped_column(String(10), default="placed")  # placed | released
-    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
 
 
 class LiveCoupon(Base):

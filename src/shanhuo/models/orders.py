@@ -36,7 +36,8 @@ class Checkout(Base):
     __table_args__ = (UniqueConstraint("buyer_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    buyer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # No index of its own: the unique (buyer_id, idempotency_key) index starts with it.
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     idempotency_key: Mapped[str] = mapped_column(String(80))
     request_fingerprint: Mapped[str] = mapped_column(String(64))
     total_fen: Mapped[int]
