@@ -110,3 +110,14 @@ def test_upsert_inserts_adds_and_refuses_past_the_guard(db: Session) -> None:
         ).all()
     )
     assert held == {ids[0]: 3, ids[1]: 2, ids[2]: 1}
+
+
+def test_one_of_twice_in_a_statement_and_never_cuts_a_value(db: Session) -> None:
+    rows = _rows(3, utcnow())
+    ids = insert_rows(db, USERS, rows, returning="id")
+    mobiles = [str(r["mobile"]) for r in rows]
+    both = select(User.id).where(one_of(db, User.id, ids[:2]), one_of(db, User.mobile, mobiles))
+    assert set(db.scalars(both)) == set(ids[:2])
+    # 15 characters whose first 11 are a stored mobile: a cast to varchar(11) would match it.
+    too_long = [mobiles[0] + "0000", 'x"y']
+    assert list(db.scalars(select(User.id).where(one_of(db, User.mobile, too_long)))) == []

@@ -22,16 +22,16 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     String,
     Table,
     Text,
     any_,
+    bindparam,
     cast,
+    column,
     func,
     insert,
-    literal,
     select,
     text,
 )
@@ -54,16 +54,24 @@ def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElemen
     return column.in_(values)
 
 
+_UNPACK = "SELECT array_agg(value) FROM json_array_elements_text(CAST(:values AS json))"
+
+
 def _json_array(sql_type: TypeEngine[Any], encoded: str) -> Any:
     """``CAST((SELECT array_agg(value) FROM json_array_elements_text(:v)) AS type[])``: a
     scalar subquery, evaluated once per statement, so ``= ANY(…)`` still uses the column's
     index. Strings compare as ``text`` (a cast to ``varchar(n)`` would cut a longer value and
-    could match a different row). An empty list gives NULL, which matches nothing."""
-    elements = func.json_array_elements_text(cast(literal(encoded, Text()), JSON)).table_valued(
-        "value"
+    could match a different row). An empty list gives NULL, which matches nothing. Written as
+    text with a unique bound parameter (two in one statement do not clash): building it from
+    SQLAlchemy's function and subquery objects cost more than the query it adds."""
+    unpacked = (
+        text(_UNPACK)
+        .bindparams(bindparam("values", encoded, type_=Text(), unique=True))
+        .columns(column("values", ARRAY(Text())))
+        .scalar_subquery()
     )
     element_type: TypeEngine[Any] = Text() if isinstance(sql_type, String) else sql_type
-    return cast(select(func.array_agg(elements.c.value)).scalar_subquery(), ARRAY(element_type))
+    return cast(unpacked, ARRAY(element_type))
 
 
 @lru_cache(maxsize=128)
@@ -161,7 +169,7 @@ def insert_rows(
     if returning is None:
         return []
     # ids come from one sequence in ORDER BY order: ascending ids are the rows in order.
-    return sorted(result.scalars())
+    return sorted(result.scalars().all())
 
 
 def upsert_rows(
