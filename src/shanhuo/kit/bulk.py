@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import ARRAY, TypeDecorator, TypeEngine
 
 from shanhuo.kit.db import is_postgres, rowcount
@@ -50,23 +51,37 @@ def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElemen
     array element by element in Python, which was a visible share of a deal batch)."""
     values = list(values)
     if is_postgres(session):
-        return column == any_(_json_array(column.type, orjson.dumps(values).decode()))
+        encoded = orjson.dumps(values).decode()
+        param = bindparam("values", encoded, type_=Text(), unique=True)
+        return column == any_(_json_array(column.type, "values", param))
     return column.in_(values)
 
 
-_UNPACK = "SELECT array_agg(value) FROM json_array_elements_text(CAST(:values AS json))"
+def in_param(column: Any, name: str, *, postgres: bool) -> ColumnElement[bool]:
+    """``column IN :name`` for a statement built once and run many times (a hot path: building
+    and cache-keying a statement for every run costs more than running it). Bind the values
+    with ``param_values``."""
+    if postgres:
+        return column == any_(_json_array(column.type, name, bindparam(name, type_=Text())))
+    return column.in_(bindparam(name, expanding=True))
 
 
-def _json_array(sql_type: TypeEngine[Any], encoded: str) -> Any:
+def param_values(session: Session, values: Iterable[Any]) -> Any:
+    """The value for an ``in_param`` parameter: one JSON text on PostgreSQL, a list on SQLite."""
+    values = list(values)
+    return orjson.dumps(values).decode() if is_postgres(session) else values
+
+
+def _json_array(sql_type: TypeEngine[Any], name: str, param: BindParameter[Any]) -> Any:
     """``CAST((SELECT array_agg(value) FROM json_array_elements_text(:v)) AS type[])``: a
     scalar subquery, evaluated once per statement, so ``= ANY(…)`` still uses the column's
     index. Strings compare as ``text`` (a cast to ``varchar(n)`` would cut a longer value and
     could match a different row). An empty list gives NULL, which matches nothing. Written as
-    text with a unique bound parameter (two in one statement do not clash): building it from
-    SQLAlchemy's function and subquery objects cost more than the query it adds."""
+    text around the bound parameter: building it from SQLAlchemy's function and subquery
+    objects cost more than the query it adds. (``name`` is a parameter name from our code.)"""
     unpacked = (
-        text(_UNPACK)
-        .bindparams(bindparam("values", encoded, type_=Text(), unique=True))
+        text(f"SELECT array_agg(value) FROM json_array_elements_text(CAST(:{name} AS json))")  # noqa: S608
+        .bindparams(param)
         .columns(column("values", ARRAY(Text())))
         .scalar_subquery()
     )

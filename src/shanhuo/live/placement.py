@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import one_of
-from shanhuo.kit.db import rowcount
+from shanhuo.kit.bulk import in_param, param_values
+from shanhuo.kit.db import is_postgres, rowcount
 from shanhuo.kit.errors import Conflict, Invalid, NotFound, ShanhuoError, Unauthorized
 from shanhuo.live import rules
 from shanhuo.live.placement_writes import write_granted
@@ -82,6 +83,49 @@ _PLACED_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """The batch's reads, built once per dialect with bound parameters: a deal burst runs them
+    for every batch, and building and cache-keying them anew cost more than running them."""
+
+    deal: Any
+    deal_locked: Any
+    tokens: Any
+    placed: Any
+    regions: Any
+    held: Any
+
+
+@lru_cache(maxsize=2)
+def _reads(postgres: bool) -> _Reads:
+    deal = select(LiveDeal).where(LiveDeal.id == bindparam("deal_id"))
+    # populate_existing: the identity map may hold a copy read before.
+    return _Reads(
+        deal=deal.execution_options(populate_existing=True),
+        deal_locked=deal.with_for_update().execution_options(populate_existing=True),
+        tokens=select(AuthToken.token_hash, AuthToken.kind, AuthToken.user_id).where(
+            in_param(AuthToken.token_hash, "token_hashes", postgres=postgres),
+            AuthToken.revoked_at.is_(None),
+            AuthToken.expires_at > bindparam("now"),
+        ),
+        # Buyers × keys is a superset of the pairs asked for (constant SQL text); the unique
+        # index on (buyer_id, idempotency_key) serves it, the exact pairs are kept by the caller.
+        placed=select(*_PLACED_COLUMNS)
+        .join(Order, Order.id == LiveDealOrder.order_id)
+        .where(
+            in_param(LiveDealOrder.buyer_id, "buyer_ids", postgres=postgres),
+            in_param(LiveDealOrder.idempotency_key, "keys", postgres=postgres),
+        ),
+        regions=select(Region.code).where(
+            in_param(Region.code, "codes", postgres=postgres), Region.level.in_(SHIPPABLE_LEVELS)
+        ),
+        held=select(LiveDealBuyer.buyer_id, LiveDealBuyer.quantity).where(
+            LiveDealBuyer.deal_id == bindparam("deal_id"),
+            in_param(LiveDealBuyer.buyer_id, "buyer_ids", postgres=postgres),
+        ),
+    )
+
+
 def _read(placed: Any, deal: LiveDeal, *, created: bool) -> DealOrderRead:
     return DealOrderRead(
         deal_order_id=placed.deal_order_id,
@@ -101,13 +145,9 @@ def _resolve_buyers(session: Session, tickets: Sequence[Ticket], now: datetime) 
     wanted = {t.token[0] for t in tickets if t.buyer_id is None and t.token is not None}
     found: dict[tuple[str, str], int] = {}
     if wanted:
-        for token_hash, kind, user_id in session.connection().execute(
-            select(AuthToken.token_hash, AuthToken.kind, AuthToken.user_id).where(
-                one_of(session, AuthToken.token_hash, wanted),
-                AuthToken.revoked_at.is_(None),
-                AuthToken.expires_at > now,
-            )
-        ):
+        query = _reads(is_postgres(session)).tokens
+        params = {"token_hashes": param_values(session, wanted), "now": now}
+        for token_hash, kind, user_id in session.connection().execute(query, params):
             found[(token_hash, kind)] = user_id
     return [
         t.buyer_id if t.buyer_id is not None else (found.get(t.token) if t.token else None)
@@ -137,10 +177,9 @@ def place_batch(
 
     # lock_first: FOR UPDATE now, so the allocation below is exact. Otherwise the row is read
     # unlocked and the guarded UPDATE at the end of write_granted decides (see ``intake``).
-    # populate_existing: the identity map may hold a copy read before.
-    query = select(LiveDeal).where(LiveDeal.id == deal_id)
+    reads = _reads(is_postgres(session))
     deal = session.scalars(
-        (query.with_for_update() if lock_first else query).execution_options(populate_existing=True)
+        reads.deal_locked if lock_first else reads.deal, {"deal_id": deal_id}
     ).one_or_none()
     if deal is None:
         return [r or NotFound("deal_not_found", "秒杀不存在", "No such deal") for r in results]
@@ -152,16 +191,11 @@ def place_batch(
     pairs = {(buyers[i], tickets[i].key) for i in pending}
     placed: dict[tuple[int, str], Any] = {}  # rows of _PLACED_COLUMNS
     if pairs:
-        # Buyers × keys is a superset of the pairs (constant SQL text, see kit.bulk); the
-        # unique index on (buyer_id, idempotency_key) serves it, the exact pairs are kept below.
-        for row in session.connection().execute(
-            select(*_PLACED_COLUMNS)
-            .join(Order, Order.id == LiveDealOrder.order_id)
-            .where(
-                one_of(session, LiveDealOrder.buyer_id, {b for b, _ in pairs}),
-                one_of(session, LiveDealOrder.idempotency_key, {k for _, k in pairs}),
-            )
-        ):
+        params = {
+            "buyer_ids": param_values(session, {b for b, _ in pairs}),
+            "keys": param_values(session, {k for _, k in pairs}),
+        }
+        for row in session.connection().execute(reads.placed, params):
             if (row.buyer_id, row.idempotency_key) in pairs:
                 placed[(row.buyer_id, row.idempotency_key)] = row
     first_of: dict[tuple[int, str], int] = {}
@@ -197,11 +231,7 @@ def place_batch(
     shippable = (
         set(
             session.connection()
-            .execute(
-                select(Region.code).where(
-                    one_of(session, Region.code, codes), Region.level.in_(SHIPPABLE_LEVELS)
-                )
-            )
+            .execute(reads.regions, {"codes": param_values(session, codes)})
             .scalars()
         )
         if codes
@@ -228,10 +258,11 @@ def place_batch(
         dict(
             session.connection()
             .execute(
-                select(LiveDealBuyer.buyer_id, LiveDealBuyer.quantity).where(
-                    LiveDealBuyer.deal_id == deal_id,
-                    one_of(session, LiveDealBuyer.buyer_id, {buyers[i] for i in pending}),
-                )
+                reads.held,
+                {
+                    "deal_id": deal_id,
+                    "buyer_ids": param_values(session, {buyers[i] for i in pending}),
+                },
             )
             .all()
         )
