@@ -11,7 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import insert_rows, one_of, upsert_rows
+from shanhuo.kit.bulk import in_param, insert_rows, one_of, param_values, upsert_rows
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import LiveDealBuyer, User
 from tests.helpers.live import create_live_room, open_deal
@@ -121,3 +121,21 @@ def test_one_of_twice_in_a_statement_and_never_cuts_a_value(db: Session) -> None
     # 15 characters whose first 11 are a stored mobile: a cast to varchar(11) would match it.
     too_long = [mobiles[0] + "0000", 'x"y']
     assert list(db.scalars(select(User.id).where(one_of(db, User.mobile, too_long)))) == []
+
+
+def test_in_param_statement_is_built_once_and_bound_per_run(db: Session, is_postgres: bool) -> None:
+    rows = _rows(4, utcnow())
+    ids = insert_rows(db, USERS, rows, returning="id")
+    mobiles = [str(r["mobile"]) for r in rows]
+    query = select(User.id).where(
+        in_param(User.id, "ids", postgres=is_postgres),
+        in_param(User.mobile, "mobiles", postgres=is_postgres),
+    )
+    runs = [
+        ({"ids": ids[:3], "mobiles": mobiles[1:]}, set(ids[1:3])),
+        ({"ids": ids, "mobiles": [mobiles[0] + "0000", 'x"y']}, set()),  # never a cut prefix
+        ({"ids": [], "mobiles": mobiles}, set()),
+    ]
+    for values, expected in runs:
+        params = {name: param_values(v) for name, v in values.items()}
+        assert set(db.execute(query, params).scalars()) == expected

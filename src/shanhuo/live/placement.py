@@ -146,7 +146,7 @@ def _resolve_buyers(session: Session, tickets: Sequence[Ticket], now: datetime) 
     found: dict[tuple[str, str], int] = {}
     if wanted:
         query = _reads(is_postgres(session)).tokens
-        params = {"token_hashes": param_values(session, wanted), "now": now}
+        params = {"token_hashes": param_values(wanted), "now": now}
         for token_hash, kind, user_id in session.connection().execute(query, params):
             found[(token_hash, kind)] = user_id
     return [
@@ -192,8 +192,8 @@ def place_batch(
     placed: dict[tuple[int, str], Any] = {}  # rows of _PLACED_COLUMNS
     if pairs:
         params = {
-            "buyer_ids": param_values(session, {b for b, _ in pairs}),
-            "keys": param_values(session, {k for _, k in pairs}),
+            "buyer_ids": param_values({b for b, _ in pairs}),
+            "keys": param_values({k for _, k in pairs}),
         }
         for row in session.connection().execute(reads.placed, params):
             if (row.buyer_id, row.idempotency_key) in pairs:
@@ -229,11 +229,7 @@ def place_batch(
 
     codes = {tickets[i].body.region_code for i in pending}
     shippable = (
-        set(
-            session.connection()
-            .execute(reads.regions, {"codes": param_values(session, codes)})
-            .scalars()
-        )
+        set(session.connection().execute(reads.regions, {"codes": param_values(codes)}).scalars())
         if codes
         else set()
     )
@@ -261,7 +257,7 @@ def place_batch(
                 reads.held,
                 {
                     "deal_id": deal_id,
-                    "buyer_ids": param_values(session, {buyers[i] for i in pending}),
+                    "buyer_ids": param_values({buyers[i] for i in pending}),
                 },
             )
             .all()
