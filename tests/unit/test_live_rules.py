@@ -108,15 +108,15 @@ def test_comment_moderation() -> None:
         rules.check_comment("hi", words=words, muted=True)
 
 
-def test_ticker_aggregates_per_product() -> None:
-    lines = rules.ticker_lines(
-        [(3, 1, "张*", 1), (3, 2, "李*", 2), (3, 1, "张*", 1), (1, 4, "王*", 1)]
-    )
+def test_ticker_has_one_line_per_product_most_buyers_first() -> None:
+    lines = rules.ticker_lines([(1, "王*", 1, 1), (3, "张*", 2, 4), (2, "李*", 2, 2)])
     assert [line.text_zh() for line in lines] == [
+        "李* 等 2 人已下单 2 号商品",
         "张* 等 2 人已下单 3 号商品",
         "王* 已下单 1 号商品",
     ]
-    assert lines[0].units == 4
+    assert lines[1].units == 4
+    assert lines[1].text_en() == "张* and 1 others ordered item #3"
 
 
 def test_ticker_is_due_at_most_once_per_interval() -> None:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from shanhuo.accounts.deps import SESSION_COOKIE
@@ -222,36 +222,42 @@ def _tick_db(
 
 def _ticker(session: Session, state: LiveState) -> list[tuple[int, dict[str, Any]]]:
     """Deal orders since the last tick → one aggregated ticker message per room, plus the
-    stock left of each deal that sold anything."""
-    if state.last_ticker_id is None:
-        state.last_ticker_id = int(session.scalar(select(func.max(LiveDealOrder.id))) or 0)
+    stock left of each deal that sold anything. The database counts (per room and product:
+    distinct buyers, units, the first order): a burst puts thousands of orders in one
+    interval, and the ticker needs a few numbers per product, not the rows."""
+    upper = int(session.scalar(select(func.max(LiveDealOrder.id))) or 0)
+    last, state.last_ticker_id = state.last_ticker_id, upper
+    if last is None or upper <= last:
         return []
-    rows = session.execute(
+    interval = (LiveDealOrder.id > last, LiveDealOrder.id <= upper)
+    connection = session.connection()
+    groups = connection.execute(
         select(
-            LiveDealOrder.id,
             LiveDeal.room_id,
-            LiveDeal.id,
             LiveDeal.position,
-            LiveDealOrder.buyer_id,
-            User.display_name,
-            User.mobile,
-            LiveDealOrder.quantity,
+            func.count(distinct(LiveDealOrder.buyer_id)),
+            func.sum(LiveDealOrder.quantity),
+            func.min(LiveDealOrder.id),
         )
         .join(LiveDeal, LiveDeal.id == LiveDealOrder.deal_id)
-        .join(User, User.id == LiveDealOrder.buyer_id)
-        .where(LiveDealOrder.id > state.last_ticker_id)
-        .order_by(LiveDealOrder.id)
-        .limit(20_000)
+        .where(*interval)
+        .group_by(LiveDeal.room_id, LiveDeal.position)
     ).all()
-    if not rows:
-        return []
-    state.last_ticker_id = int(rows[-1][0])
-    by_room: dict[int, list[tuple[int, int, str, int]]] = {}
-    deal_ids: set[int] = set()
-    for _id, room_id, deal_id, position, buyer_id, name, mobile, quantity in rows:
-        shown = mask_name(name) if name.strip() else mask_mobile(mobile)
-        by_room.setdefault(room_id, []).append((position, buyer_id, shown, quantity))
-        deal_ids.add(deal_id)
+    first_ids = [first for *_, first in groups]
+    names = {
+        order_id: mask_name(name) if name.strip() else mask_mobile(mobile)
+        for order_id, name, mobile in connection.execute(
+            select(LiveDealOrder.id, User.display_name, User.mobile)
+            .join(User, User.id == LiveDealOrder.buyer_id)
+            .where(LiveDealOrder.id.in_(first_ids))
+        )
+    }
+    by_room: dict[int, list[tuple[int, str, int, int]]] = {}
+    for room_id, position, buyers, units, first in groups:
+        by_room.setdefault(room_id, []).append((position, names[first], buyers, int(units)))
+    deal_ids = set(
+        connection.execute(select(LiveDealOrder.deal_id).where(*interval).distinct()).scalars()
+    )
     out: list[tuple[int, dict[str, Any]]] = []
     for room_id, items in by_room.items():
         lines = rules.ticker_lines(items)

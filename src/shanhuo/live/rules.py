@@ -221,20 +221,11 @@ class TickerLine:
         return f"{self.first_buyer} and {self.buyers - 1} others ordered item #{self.position}"
 
 
-def ticker_lines(orders: Iterable[tuple[int, int, str, int]]) -> list[TickerLine]:
-    """Aggregate (position, buyer_id, masked_name, units) rows of one interval into one line
-    per product: the first buyer's masked name and how many distinct buyers."""
-    first: dict[int, str] = {}
-    buyers: dict[int, set[int]] = {}
-    units: dict[int, int] = {}
-    for position, buyer_id, name, quantity in orders:
-        first.setdefault(position, name)
-        buyers.setdefault(position, set()).add(buyer_id)
-        units[position] = units.get(position, 0) + quantity
-    return [
-        TickerLine(p, first[p], len(buyers[p]), units[p])
-        for p in sorted(units, key=lambda p: (-len(buyers[p]), p))
-    ]
+def ticker_lines(groups: Iterable[tuple[int, str, int, int]]) -> list[TickerLine]:
+    """One line per product from the interval's (position, first buyer's masked name, distinct
+    buyers, units), counted by the database; the products most buyers ordered come first."""
+    lines = [TickerLine(p, name, buyers, units) for p, name, buyers, units in groups]
+    return sorted(lines, key=lambda line: (-line.buyers, line.position))
 
 
 def due(last_sent: float | None, now: float, interval: float) -> bool:
