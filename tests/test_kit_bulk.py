@@ -139,3 +139,13 @@ def test_in_param_statement_is_built_once_and_bound_per_run(db: Session, is_post
     for values, expected in runs:
         params = {name: param_values(v) for name, v in values.items()}
         assert set(db.execute(query, params).scalars()) == expected
+
+
+def test_a_column_with_a_python_default_must_be_given(db: Session, is_postgres: bool) -> None:
+    if is_postgres:
+        pytest.skip("the PostgreSQL INSERT … SELECT fills Python-side defaults itself")
+    table = cast(Table, LiveDealBuyer.__table__)
+    assert any(c.default is not None for c in table.columns)  # what this test relies on
+    row = {"deal_id": 1, "buyer_id": 1}  # quantity (default 0) left out
+    with pytest.raises(ValueError, match="explicitly"):
+        insert_rows(db, table, [row])

@@ -160,7 +160,16 @@ def _sqlite_insert(
     table: Table, columns: tuple[str, ...], dialect: Dialect
 ) -> tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...]]:
     """``INSERT INTO t (c…) VALUES (?, …)`` and, per column whose type converts values on the
-    way in (e.g. UtcDateTime → SQLite's datetime text), its position and converter."""
+    way in (e.g. UtcDateTime → SQLite's datetime text), its position and converter. A column
+    left out that has a Python-side default is refused (SQLAlchemy would have filled it; here
+    the caller names it), so no row silently gets NULL or the database default instead."""
+    left_out = [
+        c.name
+        for c in table.columns
+        if c.name not in columns and c.default is not None and not c.primary_key
+    ]
+    if left_out:
+        raise ValueError(f"insert_rows into {table.name}: give {', '.join(left_out)} explicitly")
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     converters = []
