@@ -1,4 +1,4 @@
-"""kit.bulk: many rows in one statement with constant SQL text (JSON recordset / ANY(array) on
+"""kit.bulk: many rows in one statement with constant SQL text (JSON recordset / JSON arrays on
 PostgreSQL, SQLAlchemy's multi-row INSERT / IN on SQLite). Runs on both databases."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import in_param, insert_rows, one_of, param_values, upsert_rows
+from shanhuo.kit.bulk import in_param, insert_rows, param_values, upsert_rows
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import LiveDealBuyer, User
 from tests.helpers.live import create_live_room, open_deal
@@ -71,11 +71,12 @@ def test_an_over_long_string_is_refused_not_cut(db: Session, is_postgres: bool) 
         insert_rows(db, USERS, rows)
 
 
-def test_one_of_matches_exactly_the_values(db: Session) -> None:
+def test_in_param_matches_exactly_the_values(db: Session, is_postgres: bool) -> None:
     ids = insert_rows(db, USERS, _rows(6, utcnow()), returning="id")
     wanted = {ids[0], ids[3], ids[5], -1}
-    assert set(db.scalars(select(User.id).where(one_of(db, User.id, wanted)))) == wanted - {-1}
-    assert list(db.scalars(select(User.id).where(one_of(db, User.id, [])))) == []
+    query = select(User.id).where(in_param(User.id, "ids", postgres=is_postgres))
+    assert set(db.scalars(query, {"ids": param_values(wanted)})) == wanted - {-1}
+    assert list(db.scalars(query, {"ids": param_values([])})) == []
 
 
 def test_upsert_inserts_adds_and_refuses_past_the_guard(db: Session) -> None:
@@ -112,15 +113,22 @@ def test_upsert_inserts_adds_and_refuses_past_the_guard(db: Session) -> None:
     assert held == {ids[0]: 3, ids[1]: 2, ids[2]: 1}
 
 
-def test_one_of_twice_in_a_statement_and_never_cuts_a_value(db: Session) -> None:
+def test_in_param_twice_in_a_statement_and_never_cuts_a_value(
+    db: Session, is_postgres: bool
+) -> None:
     rows = _rows(3, utcnow())
     ids = insert_rows(db, USERS, rows, returning="id")
     mobiles = [str(r["mobile"]) for r in rows]
-    both = select(User.id).where(one_of(db, User.id, ids[:2]), one_of(db, User.mobile, mobiles))
-    assert set(db.scalars(both)) == set(ids[:2])
+    both = select(User.id).where(
+        in_param(User.id, "ids", postgres=is_postgres),
+        in_param(User.mobile, "mobiles", postgres=is_postgres),
+    )
+    params = {"ids": param_values(ids[:2]), "mobiles": param_values(mobiles)}
+    assert set(db.scalars(both, params)) == set(ids[:2])
     # 15 characters whose first 11 are a stored mobile: a cast to varchar(11) would match it.
     too_long = [mobiles[0] + "0000", 'x"y']
-    assert list(db.scalars(select(User.id).where(one_of(db, User.mobile, too_long)))) == []
+    one = select(User.id).where(in_param(User.mobile, "mobiles", postgres=is_postgres))
+    assert list(db.scalars(one, {"mobiles": param_values(too_long)})) == []
 
 
 def test_in_param_statement_is_built_once_and_bound_per_run(db: Session, is_postgres: bool) -> None:

@@ -5,13 +5,13 @@ batch of 64 orders produces SQL text that differs with every batch size. On Post
 text is parsed again by psycopg (a regular-expression pass over a long string, ~1 ms per
 statement) and planned again by the server, every batch; the flash-deal intake
 (``live.intake``) spent most of a batch doing that. Passing the rows as one JSON parameter
-(``INSERT … SELECT FROM json_to_recordset(:rows)``) and a list as one array parameter
-(``col = ANY(:values)``) keeps the text constant, so psycopg caches its parse and prepares
-the statement on the server after a few runs.
+(``INSERT … SELECT FROM json_to_recordset(:rows)``) and a list as one JSON array
+(``in_param``) keeps the text constant, so psycopg caches its parse and prepares the
+statement on the server after a few runs; the statements themselves are built once.
 
-SQLite has no arrays and runs in-process (no parse-per-round-trip to save), so there the same
-calls use one ``executemany`` (ids assigned under the write lock, see ``insert_rows``) and
-``IN``.
+SQLite runs in-process (no parse-per-round-trip to save): there rows go in one
+``executemany`` of plain tuples (ids assigned under the write lock, see ``insert_rows``) and
+a list is read with ``json_each``.
 """
 
 from __future__ import annotations
@@ -44,18 +44,6 @@ from sqlalchemy.types import ARRAY, TypeDecorator, TypeEngine
 from shanhuo.kit.db import is_postgres, rowcount
 
 _PG = postgresql.dialect()
-
-
-def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-    """``column IN values`` as one parameter on PostgreSQL (constant SQL text): the values
-    travel as one JSON array (encoded in C by ``orjson``; psycopg dumps a Python list as an
-    array element by element in Python, which was a visible share of a deal batch)."""
-    values = list(values)
-    if is_postgres(session):
-        encoded = orjson.dumps(values).decode()
-        param = bindparam("values", encoded, type_=Text(), unique=True)
-        return column == any_(_json_array(column.type, "values", param))
-    return column.in_(values)
 
 
 def in_param(column: Any, name: str, *, postgres: bool) -> ColumnElement[bool]:
@@ -125,9 +113,11 @@ def _recordset(table: Table, columns: tuple[str, ...]) -> tuple[Any, dict[str, A
     return rows_select, converters
 
 
-def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, tuple[str, ...], str]:
+def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], str]:
+    """The rows' column names and the rows as one JSON text (values converted as the column
+    types would)."""
     columns = tuple(rows[0])
-    rows_select, converters = _recordset(table, columns)
+    _rows_select, converters = _recordset(table, columns)
     if converters:
         # A batch repeats the same few values (its "now", its expiry): convert each once, and
         # copy each row once (in C) rather than rebuilding it.
@@ -144,7 +134,7 @@ def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[Any, tuple[s
         rows = copied
     # orjson: the rows are most of a batch's Python time; it writes datetimes as ISO 8601
     # with their offset itself, and refuses anything it does not know.
-    return rows_select, columns, orjson.dumps(rows).decode()
+    return columns, orjson.dumps(rows).decode()
 
 
 @lru_cache(maxsize=128)
@@ -230,7 +220,7 @@ def insert_rows(
             session, table, [{**row, returning: id_} for row, id_ in zip(rows, ids, strict=True)]
         )
         return ids
-    _source, columns, payload = _payload(table, rows)
+    columns, payload = _payload(table, rows)
     # A Core statement on the session's connection (same transaction): the ORM layer has
     # nothing to add to a plain INSERT and costs a visible share of a batch.
     result = session.connection().execute(
@@ -257,7 +247,7 @@ def upsert_rows(
     if not rows:
         return 0
     if is_postgres(session):
-        _source, columns, payload = _payload(table, rows)
+        columns, payload = _payload(table, rows)
         statement = _upsert_from_json(table, columns, tuple(key), on_conflict)
         return rowcount(session.connection().execute(statement, {"rows": payload}))
     lite = sqlite.insert(table)
