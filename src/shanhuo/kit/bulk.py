@@ -113,23 +113,36 @@ def _recordset(table: Table, columns: tuple[str, ...]) -> tuple[Any, dict[str, A
     return rows_select, converters
 
 
+def _converted_once() -> Callable[[Any, Callable[[Any], Any], Any], Any]:
+    """``convert_once(column, convert, value)`` for one batch: a batch repeats the same few
+    values (its "now", its expiry), so each distinct value of a column is converted once.
+    Unhashable values (JSON lists and dicts) are converted every time."""
+    seen: dict[tuple[Any, Any], Any] = {}
+
+    def convert_once(column: Any, convert: Callable[[Any], Any], value: Any) -> Any:
+        if isinstance(value, dict | list):
+            return convert(value)
+        key = (column, value)
+        if key not in seen:
+            seen[key] = convert(value)
+        return seen[key]
+
+    return convert_once
+
+
 def _payload(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], str]:
     """The rows' column names and the rows as one JSON text (values converted as the column
     types would)."""
     columns = tuple(rows[0])
     _rows_select, converters = _recordset(table, columns)
     if converters:
-        # A batch repeats the same few values (its "now", its expiry): convert each once, and
-        # copy each row once (in C) rather than rebuilding it.
-        seen: dict[tuple[str, Any], Any] = {}
+        # Each row copied once (in C) rather than rebuilt; see ``_converted_once``.
+        convert_once = _converted_once()
         copied = []
         for row in rows:
             row = dict(row)
             for column, convert in converters.items():
-                key = (column, row[column])
-                if key not in seen:
-                    seen[key] = convert(row[column])
-                row[column] = seen[key]
+                row[column] = convert_once(column, convert, row[column])
             copied.append(row)
         rows = copied
     # orjson: the rows are most of a batch's Python time; it writes datetimes as ISO 8601
@@ -178,19 +191,12 @@ def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str,
     columns = tuple(rows[0])
     connection = session.connection()
     sql, converters = _sqlite_insert(table, columns, connection.dialect)
-    seen: dict[tuple[int, Any], Any] = {}
+    convert_once = _converted_once()
     params = []
     for row in rows:
         values = [row[c] for c in columns]
         for position, convert in converters:
-            value = values[position]
-            if isinstance(value, dict | list):  # unhashable: converted every time
-                values[position] = convert(value)
-                continue
-            key = (position, value)
-            if key not in seen:
-                seen[key] = convert(value)
-            values[position] = seen[key]
+            values[position] = convert_once(position, convert, values[position])
         params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
 

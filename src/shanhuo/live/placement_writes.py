@@ -56,23 +56,23 @@ def _add_within_limit(stmt: Any) -> tuple[dict[str, Any], Any]:
 
 
 # The two hot rows, written last (see ``write_granted``); built once, bound per batch.
+_DEAL, _SKU = _table(LiveDeal), _table(Sku)
 _TAKE_FROM_POOL = (
-    update(_table(LiveDeal))
+    update(_DEAL)
     .where(
-        _table(LiveDeal).c.id == bindparam("deal_id"),
-        _table(LiveDeal).c.status == "open",
-        _table(LiveDeal).c.sold + _table(LiveDeal).c.returned + bindparam("units")
-        <= _table(LiveDeal).c.pool,
+        _DEAL.c.id == bindparam("deal_id"),
+        _DEAL.c.status == "open",
+        _DEAL.c.sold + _DEAL.c.returned + bindparam("units") <= _DEAL.c.pool,
     )
-    .values(sold=_table(LiveDeal).c.sold + bindparam("units"))
-    .returning(_table(LiveDeal).c.pool - _table(LiveDeal).c.sold - _table(LiveDeal).c.returned)
+    .values(sold=_DEAL.c.sold + bindparam("units"))
+    .returning(_DEAL.c.pool - _DEAL.c.sold - _DEAL.c.returned)
 )
 _HOLD_ON_SKU = (
-    update(_table(Sku))
-    .where(_table(Sku).c.id == bindparam("sku_id"))
+    update(_SKU)
+    .where(_SKU.c.id == bindparam("sku_id"))
     .values(
-        on_hand=_table(Sku).c.on_hand + bindparam("units"),
-        reserved=_table(Sku).c.reserved + bindparam("units"),
+        on_hand=_SKU.c.on_hand + bindparam("units"),
+        reserved=_SKU.c.reserved + bindparam("units"),
     )
 )
 
