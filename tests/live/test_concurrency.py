@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,11 +171,12 @@ def test_the_same_key_from_many_threads_makes_one_order(committed_engine: Engine
         assert check.scalar(select(func.count()).select_from(Order)) == 1
 
 
+@pytest.mark.parametrize("whole_waves", [False, True], ids=["thread-writer", "task-writer"])
 def test_intakes_of_several_workers_race_optimistically_and_never_oversell(
-    committed_engine: Engine,
+    committed_engine: Engine, whole_waves: bool
 ) -> None:
     """Four ``DealIntake`` writers (one per worker process, each with its own event loop)
-    take 30 requests each for a pool of 41: batches read the pool unlocked, so some are
+    of either shape (see ``DealIntake``) take 30 requests each for a pool of 41: batches read the pool unlocked, so some are
     refused by the guard at the end and run again with the row locked. Every request gets
     an answer; exactly the pool is sold; limits hold; a re-sent key finds its order."""
     with Session(committed_engine) as setup_session:
@@ -189,7 +191,7 @@ def test_intakes_of_several_workers_race_optimistically_and_never_oversell(
     intakes: list[DealIntake] = []
 
     def worker(w: int) -> None:
-        intake = DealIntake(factory, max_batch=8, payment_minutes=10)
+        intake = DealIntake(factory, max_batch=8, payment_minutes=10, whole_waves=whole_waves)
         intakes.append(intake)
 
         async def burst() -> list[object]:

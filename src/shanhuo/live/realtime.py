@@ -98,6 +98,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         lambda: app.state.session_factory(),
         max_batch=settings.live_intake_max_batch,
         payment_minutes=settings.live_deal_payment_minutes,
+        # SQLite writes in this process: batch whole event-loop passes (see DealIntake).
+        whole_waves=app.state.engine.dialect.name == "sqlite",
         on_committed=_on_committed(hub),
     )
     state = LiveState(settings=settings, hub=hub, intake=intake)
