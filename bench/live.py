@@ -316,6 +316,8 @@ def start_server(data_dir: Path, url: str, port: int, workers: int) -> subproces
         "SHANHUO_DATABASE_URL": url,
         "SHANHUO_LIVE_BENCH_ENDPOINTS": "true",
         "SHANHUO_ENV": "development",
+        # uvicorn's own default for --workers; the app reads it too (live.intake.writer_shape)
+        "WEB_CONCURRENCY": str(workers),
     }
     env.pop("SHANHUO_REDIS_URL", None)
     process = subprocess.Popen(

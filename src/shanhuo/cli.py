@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 from rich.progress import Progress
@@ -59,6 +61,7 @@ def serve(
 ) -> None:
     """Run the web server (pages and JSON API)."""
     get_settings().data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["WEB_CONCURRENCY"] = str(workers)  # the app reads it (live.intake.writer_shape)
     uvicorn.run("shanhuo.asgi:app", host=host, port=port, workers=workers, factory=False)
 
 

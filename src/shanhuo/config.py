@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     live_ticker_seconds: float = Field(default=3.0, gt=0, le=60)
     live_deal_payment_minutes: int = Field(default=10, ge=1, le=24 * 60)
     live_intake_max_batch: int = Field(default=500, ge=1, le=5000)
+    # The deal writer's shape (live/intake.py, ``writer_shape``): "auto" picks by database
+    # and by how many worker processes ($WEB_CONCURRENCY, as uvicorn reads it) share the CPUs.
+    live_intake_writer: Literal["auto", "thread", "task"] = "auto"
     live_redis_prefix: str = Field(default="shanhuo:", max_length=40)
     live_bench_endpoints: bool = False  # the echo and naive-intake endpoints of bench/live.py
 

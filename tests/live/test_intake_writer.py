@@ -1,4 +1,4 @@
-"""The deal writer's life, in both shapes (``DealIntake``, ``whole_waves``): a batch that
+"""The deal writer's life, in both shapes (``DealIntake``, ``writer_thread``): a batch that
 fails for a bug answers every request instead of leaving it hanging, an idle writer retires
 and a later request starts a new one, and ``close`` answers what was already queued."""
 
@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from shanhuo.live.intake import DealIntake
+from shanhuo.live.intake import DealIntake, writer_shape
 from shanhuo.live.placement import Ticket
 from shanhuo.live.schemas import DealOrderRead
 from tests.helpers.accounts import create_user
 from tests.helpers.live import create_live_room, open_deal, order_body
 
-SHAPES = pytest.mark.parametrize("whole_waves", [False, True], ids=["thread", "task"])
+SHAPES = pytest.mark.parametrize("writer_thread", [True, False], ids=["thread", "task"])
 
 
 class Broken(Exception):
@@ -28,10 +28,10 @@ def _broken_session() -> Session:
 
 
 @SHAPES
-def test_a_failing_batch_answers_every_request_with_the_error(whole_waves: bool) -> None:
+def test_a_failing_batch_answers_every_request_with_the_error(writer_thread: bool) -> None:
     async def burst() -> list[object]:
         intake = DealIntake(
-            _broken_session, max_batch=4, payment_minutes=10, whole_waves=whole_waves
+            _broken_session, max_batch=4, payment_minutes=10, writer_thread=writer_thread
         )
         tickets = [Ticket(deal_id=1, key=f"k{i}", body=order_body(), buyer_id=i) for i in range(10)]
         try:
@@ -49,7 +49,7 @@ def test_a_failing_batch_answers_every_request_with_the_error(whole_waves: bool)
 
 @SHAPES
 def test_an_idle_writer_retires_and_the_next_request_starts_another(
-    committed_engine: Engine, whole_waves: bool
+    committed_engine: Engine, writer_thread: bool
 ) -> None:
     with Session(committed_engine) as setup_session:
         setup = create_live_room(setup_session, stock=50)
@@ -59,7 +59,7 @@ def test_an_idle_writer_retires_and_the_next_request_starts_another(
     factory = sessionmaker(committed_engine, expire_on_commit=False)
 
     async def scenario() -> tuple[DealOrderRead, DealOrderRead, bool]:
-        intake = DealIntake(factory, max_batch=8, payment_minutes=10, whole_waves=whole_waves)
+        intake = DealIntake(factory, max_batch=8, payment_minutes=10, writer_thread=writer_thread)
         intake.IDLE_SECONDS = 0.05
         try:
             first = await intake.submit(
@@ -80,3 +80,18 @@ def test_an_idle_writer_retires_and_the_next_request_starts_another(
     first, second, retired = asyncio.run(scenario())
     assert retired
     assert first.created and second.created and first.order_id != second.order_id
+
+
+@pytest.mark.parametrize(
+    ("choice", "database", "workers", "cpus", "shape"),
+    [
+        ("auto", "postgresql", 1, 2, "thread"),  # a core is free to overlap with
+        ("auto", "postgresql", 2, 2, "task"),  # the workers fill the cores
+        ("auto", "postgresql", 3, 2, "task"),
+        ("auto", "sqlite", 1, 2, "task"),  # SQLite writes under this process's GIL
+        ("thread", "sqlite", 2, 2, "thread"),  # a choice is kept
+        ("task", "postgresql", 1, 8, "task"),
+    ],
+)
+def test_the_writer_shape(choice: str, database: str, workers: int, cpus: int, shape: str) -> None:
+    assert writer_shape(choice, database=database, workers=workers, cpus=cpus) == shape

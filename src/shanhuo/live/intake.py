@@ -13,24 +13,31 @@ row (the deal's pool). So:
    queue: it takes everything waiting (up to ``live_intake_max_batch``), hands the batch to
    ``place_batch``, commits, and answers the batch's futures in the event loop. While a
    transaction commits, the next requests pile up and become the next batch — group commit
-   without a timer, so latency at low load is one transaction. The writer has two shapes,
-   by database (``DealIntake``, ``whole_waves``):
+   without a timer, so latency at low load is one transaction. Requests reach the writer
+   in whole waves: everything one pass of the event loop queued, together (a batch has
+   ~2 ms of fixed work, so a few requests taken while the loop is still parsing the rest
+   cost more per order). The writer has two shapes, by database (``writer_thread``):
 
-   - **PostgreSQL: a thread per deal** that takes the next batch as soon as one commits and
-     sees each request as soon as it is queued. The database works in another process, so
-     while it writes one batch this process can parse the next. An asyncio task that sent
-     each batch to a thread could not overlap them: it ran only when the event loop reached
-     it, after every request the loop was parsing, so all the connections fell into one wave
-     that was parsed, then written, then answered (measured, 256 connections: every batch
-     256 orders, the database busy ~30 ms of each ~87 ms cycle).
+   - **PostgreSQL: a thread per deal** that takes the next batch as soon as one commits.
+     The database works in another process, so while it writes one batch this process can
+     parse the next. An asyncio task that sent each batch to a thread could not overlap
+     them: it ran only when the event loop reached it, after every request the loop was
+     parsing, so all the connections fell into one wave that was parsed, then written, then
+     answered (measured, 256 connections: every batch 256 orders, the database busy ~30 ms
+     of each ~87 ms cycle).
    - **SQLite: an asyncio task per deal** that sends each batch to a worker thread and waits
      for it. SQLite runs inside this process, under the same GIL as the parsing, so there is
      nothing to overlap; the loop and the writer take turns, and every batch is a whole wave
-     (fewer, larger batches: a batch has ~1.5 ms of fixed work).
+     (fewer, larger batches).
 
-   Measured with bench/live.py, 1 worker (the same run, alternating): PostgreSQL 0.62 of the
-   echo endpoint's rate with the task, 0.72-0.76 with the thread; SQLite 0.70 with the
-   thread, 0.81 with the task.
+   The overlap pays only while a core is free for it. With as many worker processes as
+   cores the CPUs are already full, and the thread's batches are smaller than the task's
+   (two half-waves instead of one wave), so each order costs more. ``writer_shape`` picks
+   the thread on PostgreSQL with fewer workers than cores, else the task. Measured with
+   bench/live.py (PostgreSQL, same runs, alternating): 1 worker, task 0.62 of the echo
+   endpoint's rate, thread 0.75-0.76; 2 workers on 2 cores, task 0.56-0.60, thread
+   0.49-0.50. SQLite, 1 worker: task 0.72-0.81, thread 0.70.
+
 2. **One transaction per batch**, with one guarded pool update and bulk inserts
    (``kit.bulk``: constant SQL text, so statements are prepared once): sign-in tokens resolved
    in one query, idempotency replays found in one query, the batch allocated by the pure
@@ -85,54 +92,84 @@ from shanhuo.live.schemas import DealOrderRead
 
 log = logging.getLogger("shanhuo.live.intake")
 
+
+def writer_shape(choice: str, *, database: str, workers: int, cpus: int) -> str:
+    """ "thread" or "task" (see the module docstring): ``choice`` unless it is "auto"."""
+    if choice != "auto":
+        return choice
+    return "thread" if database == "postgresql" and workers < cpus else "task"
+
+
 Waiting = tuple[Ticket, "asyncio.Future[Outcome]"]
 Answers = list[tuple["asyncio.Future[Outcome]", "Outcome | BaseException"]]
 
 
 class _ThreadLane:
-    """PostgreSQL: a deal's queue and the thread that writes it (see the module docstring)."""
+    """PostgreSQL: a deal's queue and the thread that writes it (see the module docstring).
+    Requests are handed to the thread at the end of the event loop's pass that queued them,
+    all together, so a batch is never a few requests taken while the loop was still parsing
+    the rest of the same wave (with several workers, CPU-bound, that made batches of ~30-60
+    and cost more per order: a batch has ~2 ms of fixed work)."""
 
     def __init__(self, intake: DealIntake, deal_id: int) -> None:
         self.intake, self.deal_id = intake, deal_id
-        self.queue: queue.SimpleQueue[Waiting | None] = queue.SimpleQueue()  # None: stop
+        self.queue: queue.SimpleQueue[list[Waiting] | None] = queue.SimpleQueue()  # None: stop
+        self.pending: list[Waiting] = []  # queued in this pass of the loop, not handed over
         self.thread = threading.Thread(target=self._run, name=f"deal-{deal_id}-writer", daemon=True)
         self.thread.start()
 
     def put(self, waiting: Waiting) -> None:
-        self.queue.put(waiting)
+        """In the event loop, under the intake's lock."""
+        self.pending.append(waiting)
+        if len(self.pending) == 1:
+            asyncio.get_running_loop().call_soon(self._hand_over)
+
+    def _hand_over(self) -> None:
+        with self.intake.lanes_lock:  # ``idle`` must not see the requests in neither place
+            if self.pending:
+                self.queue.put(self.pending)
+                self.pending = []
+
+    def idle(self) -> bool:
+        return self.queue.empty() and not self.pending
 
     async def stop(self) -> None:
         """Stop after the requests already queued (they get answers)."""
+        self._hand_over()
         self.queue.put(None)
         await asyncio.to_thread(self.thread.join, 30)
 
     def _run(self) -> None:
         intake = self.intake
+        carry: list[Waiting] = []  # handed over but beyond ``max_batch``: the next batch
+        stopping = False
         while True:
-            try:
-                first = self.queue.get(timeout=intake.IDLE_SECONDS)
-            except queue.Empty:
-                if intake.retire(self, lambda: self.queue.empty()):
+            if not carry:
+                if stopping:
                     return
-                continue
-            if first is None:
-                return
-            batch, stop = [first], False
-            while len(batch) < intake.max_batch:
                 try:
-                    waiting = self.queue.get_nowait()
+                    got = self.queue.get(timeout=intake.IDLE_SECONDS)
+                except queue.Empty:
+                    if intake.retire(self, self.idle):
+                        return
+                    continue
+                if got is None:
+                    return
+                carry = got
+            while not stopping and len(carry) < intake.max_batch:
+                try:
+                    more = self.queue.get_nowait()
                 except queue.Empty:
                     break
-                if waiting is None:
-                    stop = True
-                    break
-                batch.append(waiting)
+                if more is None:
+                    stopping = True
+                else:
+                    carry.extend(more)
+            batch, carry = carry[: intake.max_batch], carry[intake.max_batch :]
             answers, reports = intake.write(self.deal_id, batch)
             loop = batch[0][1].get_loop()
             with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
                 loop.call_soon_threadsafe(intake.deliver, answers, reports)
-            if stop:
-                return
 
 
 class _TaskLane:
@@ -172,8 +209,8 @@ class _TaskLane:
 class DealIntake:
     """Per worker process: one queue and one writer per deal (see the module docstring).
     ``on_committed`` is called in the event loop after each committed batch (broadcasts). A
-    deal's writer ends after ``IDLE_SECONDS`` without requests. ``whole_waves``: the SQLite
-    shape of the writer (an asyncio task), else the PostgreSQL one (a thread)."""
+    deal's writer ends after ``IDLE_SECONDS`` without requests. ``writer_thread``: the
+    PostgreSQL shape of the writer (a thread), else the SQLite one (an asyncio task)."""
 
     IDLE_SECONDS = 30.0
 
@@ -183,25 +220,25 @@ class DealIntake:
         *,
         max_batch: int,
         payment_minutes: int,
-        whole_waves: bool = False,
+        writer_thread: bool = True,
         on_committed: Callable[[BatchReport], None] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.max_batch = max_batch
         self.payment_minutes = payment_minutes
-        self.whole_waves = whole_waves
+        self.writer_thread = writer_thread
         self.on_committed = on_committed
         self.lanes: dict[int, _ThreadLane | _TaskLane] = {}
-        self._lanes_lock = threading.Lock()  # a lane is created, fed and retired under it
+        self.lanes_lock = threading.Lock()  # a lane is created, fed and retired under it
         self.batches = 0
         self.refused_attempts = 0  # batch attempts a guard refused (another worker was first)
 
     async def submit(self, ticket: Ticket) -> DealOrderRead:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        with self._lanes_lock:  # so a lane never retires with this ticket on its way
+        with self.lanes_lock:  # so a lane never retires with this ticket on its way
             lane = self.lanes.get(ticket.deal_id)
             if lane is None:
-                kind = _TaskLane if self.whole_waves else _ThreadLane
+                kind = _ThreadLane if self.writer_thread else _TaskLane
                 lane = self.lanes[ticket.deal_id] = kind(self, ticket.deal_id)
             lane.put((ticket, future))
         outcome = await future
@@ -211,7 +248,7 @@ class DealIntake:
 
     def retire(self, lane: _ThreadLane | _TaskLane, idle: Callable[[], bool]) -> bool:
         """Called by an idle lane: remove it, unless a request came meanwhile."""
-        with self._lanes_lock:
+        with self.lanes_lock:
             if not idle():
                 return False
             if self.lanes.get(lane.deal_id) is lane:
@@ -292,7 +329,7 @@ class DealIntake:
         return outcomes, report
 
     async def close(self) -> None:
-        with self._lanes_lock:
+        with self.lanes_lock:
             lanes = list(self.lanes.values())
             self.lanes.clear()
         for lane in lanes:

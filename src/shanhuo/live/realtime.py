@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -37,7 +38,7 @@ from shanhuo.kit.masking import mask_mobile, mask_name
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.live import actions, deals, messages, rooms, rules
 from shanhuo.live.hub import Connection, LocalHub, make_hub
-from shanhuo.live.intake import DealIntake
+from shanhuo.live.intake import DealIntake, writer_shape
 from shanhuo.live.placement import BatchReport
 from shanhuo.live.schemas import ANCHOR_ONLY, WsMessage
 from shanhuo.models import (
@@ -85,6 +86,15 @@ def _on_committed(hub: LocalHub) -> Callable[[BatchReport], None]:
     return publish
 
 
+def _worker_processes() -> int:
+    """How many server processes share the machine: $WEB_CONCURRENCY, the variable uvicorn
+    and gunicorn take their worker count from (1 when unset or not a number)."""
+    try:
+        return max(1, int(os.environ.get("WEB_CONCURRENCY", "1")))
+    except ValueError:
+        return 1
+
+
 def loop_enabled(settings: Settings) -> bool:
     return settings.run_background_jobs
 
@@ -98,8 +108,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         lambda: app.state.session_factory(),
         max_batch=settings.live_intake_max_batch,
         payment_minutes=settings.live_deal_payment_minutes,
-        # SQLite writes in this process: batch whole event-loop passes (see DealIntake).
-        whole_waves=app.state.engine.dialect.name == "sqlite",
+        writer_thread=writer_shape(
+            settings.live_intake_writer,
+            database=app.state.engine.dialect.name,
+            workers=_worker_processes(),
+            cpus=os.cpu_count() or 1,
+        )
+        == "thread",
         on_committed=_on_committed(hub),
     )
     state = LiveState(settings=settings, hub=hub, intake=intake)
