@@ -11,7 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import in_param, insert_rows, param_values, upsert_rows
+from shanhuo.kit.bulk import in_param, insert_rows, pairs_param, param_values, upsert_rows
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import LiveDealBuyer, User
 from tests.helpers.live import create_live_room, open_deal
@@ -157,3 +157,23 @@ def test_a_column_with_a_python_default_must_be_given(db: Session, is_postgres: 
     row = {"deal_id": 1, "buyer_id": 1}  # quantity (default 0) left out
     with pytest.raises(ValueError, match="explicitly"):
         insert_rows(db, table, [row])
+
+
+def test_pairs_param_matches_exactly_the_pairs_asked_for(db: Session, is_postgres: bool) -> None:
+    rows = _rows(3, utcnow())
+    ids = insert_rows(db, USERS, rows, returning="id")
+    mobiles = [str(r["mobile"]) for r in rows]
+    pairs = pairs_param(User.id, User.mobile, "pairs", postgres=is_postgres)
+    query = (
+        select(User.id)
+        .select_from(pairs)
+        .join(User, (User.id == pairs.c.first) & (User.mobile == pairs.c.second))
+    )
+    asked = [(ids[0], mobiles[0]), (ids[1], mobiles[2]), (ids[2], mobiles[2])]
+    # (ids[1], mobiles[2]) pairs a real id with another row's mobile: not a match, though
+    # both values exist (two IN lists would have matched it).
+    assert set(db.scalars(query, {"pairs": param_values(asked)})) == {ids[0], ids[2]}
+    assert list(db.scalars(query, {"pairs": param_values([])})) == []
+    # Longer than the column: never cut to match a stored value.
+    too_long = [(ids[0], mobiles[0] + "0000")]
+    assert list(db.scalars(query, {"pairs": param_values(too_long)})) == []

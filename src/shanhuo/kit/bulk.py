@@ -61,8 +61,38 @@ def in_param(column: Any, name: str, *, postgres: bool) -> ColumnElement[bool]:
 
 
 def param_values(values: Iterable[Any]) -> str:
-    """The value for an ``in_param`` parameter: the values as one JSON array."""
+    """The value for an ``in_param`` or ``pairs_param`` parameter: one JSON array."""
     return orjson.dumps(list(values)).decode()
+
+
+def pairs_param(first: Any, second: Any, name: str, *, postgres: bool) -> Any:
+    """A FROM item of exact (first, second) pairs, columns ``first`` and ``second``, bound as
+    one JSON array of two-element arrays (``param_values([(a, b), …])``). Joined to a unique
+    index on the two columns it is one index lookup per pair; two ``in_param`` conditions
+    would ask for every first × every second (a 256-order batch: 65,536 lookups on SQLite,
+    5 ms) or read every row of each first value. Constant SQL text, like ``in_param``;
+    strings are read as ``text`` (never cut to the column's length)."""
+    if postgres:
+        spelled = [
+            "text" if isinstance(c.type, String) else c.type.compile(dialect=_PG)
+            for c in (first, second)
+        ]
+        sql = (
+            f"SELECT CAST(value->>0 AS {spelled[0]}) AS first, "  # noqa: S608 (types from our models)
+            f"CAST(value->>1 AS {spelled[1]}) AS second "
+            f"FROM json_array_elements(CAST(:{name} AS json))"
+        )
+    else:
+        sql = (
+            "SELECT json_extract(value, '$[0]') AS first, "  # noqa: S608 (a name from our code)
+            f"json_extract(value, '$[1]') AS second FROM json_each(:{name})"
+        )
+    return (
+        text(sql)
+        .bindparams(bindparam(name, type_=Text()))
+        .columns(sql_column("first", first.type), sql_column("second", second.type))
+        .subquery(name)
+    )
 
 
 def _json_array(sql_type: TypeEngine[Any], name: str, param: BindParameter[Any]) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import in_param, param_values
+from shanhuo.kit.bulk import in_param, pairs_param, param_values
 from shanhuo.kit.db import is_postgres, rowcount
 from shanhuo.kit.errors import Conflict, Invalid, NotFound, ShanhuoError, Unauthorized
 from shanhuo.live import rules
@@ -96,6 +96,19 @@ class _Reads:
     held: Any
 
 
+def _placed(pairs: Any) -> Any:
+    return (
+        select(*_PLACED_COLUMNS)
+        .select_from(pairs)
+        .join(
+            LiveDealOrder,
+            (LiveDealOrder.buyer_id == pairs.c.first)
+            & (LiveDealOrder.idempotency_key == pairs.c.second),
+        )
+        .join(Order, Order.id == LiveDealOrder.order_id)
+    )
+
+
 @lru_cache(maxsize=2)
 def _reads(postgres: bool) -> _Reads:
     deal = select(LiveDeal).where(LiveDeal.id == bindparam("deal_id"))
@@ -108,13 +121,11 @@ def _reads(postgres: bool) -> _Reads:
             AuthToken.revoked_at.is_(None),
             AuthToken.expires_at > bindparam("now"),
         ),
-        # Buyers × keys is a superset of the pairs asked for (constant SQL text); the unique
-        # index on (buyer_id, idempotency_key) serves it, the exact pairs are kept by the caller.
-        placed=select(*_PLACED_COLUMNS)
-        .join(Order, Order.id == LiveDealOrder.order_id)
-        .where(
-            in_param(LiveDealOrder.buyer_id, "buyer_ids", postgres=postgres),
-            in_param(LiveDealOrder.idempotency_key, "keys", postgres=postgres),
+        # One index lookup per (buyer, key) asked for (see kit.bulk.pairs_param).
+        placed=_placed(
+            pairs_param(
+                LiveDealOrder.buyer_id, LiveDealOrder.idempotency_key, "pairs", postgres=postgres
+            )
         ),
         regions=select(Region.code).where(
             in_param(Region.code, "codes", postgres=postgres), Region.level.in_(SHIPPABLE_LEVELS)
@@ -191,13 +202,9 @@ def place_batch(
     pairs = {(buyers[i], tickets[i].key) for i in pending}
     placed: dict[tuple[int, str], Any] = {}  # rows of _PLACED_COLUMNS
     if pairs:
-        params = {
-            "buyer_ids": param_values({b for b, _ in pairs}),
-            "keys": param_values({k for _, k in pairs}),
-        }
+        params = {"pairs": param_values(pairs)}
         for row in session.connection().execute(reads.placed, params):
-            if (row.buyer_id, row.idempotency_key) in pairs:
-                placed[(row.buyer_id, row.idempotency_key)] = row
+            placed[(row.buyer_id, row.idempotency_key)] = row
     first_of: dict[tuple[int, str], int] = {}
     duplicate_of: dict[int, int] = {}
     for i in pending:
