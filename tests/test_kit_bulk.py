@@ -3,11 +3,12 @@ PostgreSQL, SQLAlchemy's multi-row INSERT / IN on SQLite). Runs on both database
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, Text, select
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
@@ -177,3 +178,27 @@ def test_pairs_param_matches_exactly_the_pairs_asked_for(db: Session, is_postgre
     # Longer than the column: never cut to match a stored value.
     too_long = [(ids[0], mobiles[0] + "0000")]
     assert list(db.scalars(query, {"pairs": param_values(too_long)})) == []
+
+
+def test_datetimes_are_stored_as_the_orm_stores_them(db: Session) -> None:
+    """Same stored text (SQLite) or value (PostgreSQL) as an ORM insert, with and without
+    microseconds, so ordering and comparisons across rows written either way hold."""
+    for when in (
+        datetime(2026, 11, 30, 8, 5, 7, 120, tzinfo=UTC),
+        datetime(2026, 1, 2, tzinfo=UTC),
+    ):
+        by_orm = User(mobile=f"1390000{when.month:04d}", display_name="", created_at=when)
+        db.add(by_orm)
+        db.flush()
+        [row] = _rows(1, when)
+        row["mobile"] = f"1390001{when.month:04d}"
+        [bulk_id] = insert_rows(db, USERS, [row], returning="id")
+        stored = dict(
+            db.execute(
+                select(User.id, sa_cast(USERS.c.created_at, Text)).where(
+                    User.id.in_([by_orm.id, bulk_id])
+                )
+            ).all()
+        )
+        assert stored[bulk_id] == stored[by_orm.id]
+        assert db.get(User, bulk_id).created_at == when  # type: ignore[union-attr]

@@ -207,7 +207,12 @@ def _sqlite_insert(
     marks = ", ".join("?" for _ in columns)
     converters = []
     for position, name in enumerate(columns):
-        convert = table.c[name].type.bind_processor(dialect)  # table.c refuses unknown names
+        # The type as this dialect runs it (dialect_impl): for UtcDateTime that is SQLite's
+        # DATETIME, which writes the same text as every ORM insert; the bare TypeDecorator's
+        # processor passed datetime objects on to sqlite3's own adapter (a Python call per
+        # value per row, and "…00:00:00" instead of "…00:00:00.000000" at a whole second).
+        sql_type = table.c[name].type  # table.c refuses unknown names
+        convert = sql_type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters.append((position, convert))
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608 (metadata names)
