@@ -12,7 +12,14 @@ from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
-from shanhuo.kit.bulk import in_param, insert_rows, pairs_param, param_values, upsert_rows
+from shanhuo.kit.bulk import (
+    in_param,
+    insert_rows,
+    pairs_param,
+    param_values,
+    upsert_rows,
+    values_param,
+)
 from shanhuo.kit.timeutil import utcnow
 from shanhuo.models import LiveDealBuyer, User
 from tests.helpers.live import create_live_room, open_deal
@@ -202,3 +209,17 @@ def test_datetimes_are_stored_as_the_orm_stores_them(db: Session) -> None:
         )
         assert stored[bulk_id] == stored[by_orm.id]
         assert db.get(User, bulk_id).created_at == when  # type: ignore[union-attr]
+
+
+def test_values_param_joins_exactly_the_values(db: Session, is_postgres: bool) -> None:
+    rows = _rows(3, utcnow())
+    ids = insert_rows(db, USERS, rows, returning="id")
+    values = values_param(User.id, "ids", postgres=is_postgres)
+    query = select(User.id).select_from(values).join(User, User.id == values.c.value)
+    assert set(db.scalars(query, {"ids": param_values([ids[0], ids[2], -1])})) == {ids[0], ids[2]}
+    assert list(db.scalars(query, {"ids": param_values([])})) == []
+    mobiles = values_param(User.mobile, "mobiles", postgres=is_postgres)
+    by_mobile = select(User.id).select_from(mobiles).join(User, User.mobile == mobiles.c.value)
+    too_long = [str(rows[0]["mobile"]) + "0000"]  # never cut to the column's length
+    assert list(db.scalars(by_mobile, {"mobiles": param_values(too_long)})) == []
+    assert list(db.scalars(by_mobile, {"mobiles": param_values([rows[1]["mobile"]])})) == [ids[1]]
