@@ -3,6 +3,7 @@ per-buyer limits, idempotent retries, phases, and what timeouts and the end do t
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,10 +16,12 @@ from shanhuo.live import deals
 from shanhuo.live.placement import Ticket, place_batch
 from shanhuo.live.schemas import DealCreate, DealOrderRead
 from shanhuo.models import LiveDeal, LiveDealOrder, LiveEvent, Order, OrderLine
+from shanhuo.orders import coupons as order_coupons
 from shanhuo.orders import service as orders_service
 from tests.helpers.accounts import create_user
+from tests.helpers.coupons import claim_coupon, create_coupon
 from tests.helpers.live import buy, create_live_room, deal_counts, open_deal, order_body
-from tests.helpers.orders import order_status, pay_checkout, sku_stock
+from tests.helpers.orders import WUGONG, ensure_county, order_status, pay_checkout, sku_stock
 
 
 def codes(outcomes: list[object]) -> list[str]:
@@ -206,3 +209,54 @@ def test_a_cancelled_order_of_an_ended_deal_is_reconciled(db: Session) -> None:
     deals.sweep(db, now=utcnow())
     assert deal_counts(db, deal.id) == (2, 0, 0)
     assert sku_stock(db, setup.sku.id) == (8, 0)
+
+
+def test_a_batch_marks_each_coupon_claim_used_by_its_own_order(db: Session) -> None:
+    """Several buyers in one batch, each with their own claim of the room's coupon (one
+    statement marks them all): every claim points at its buyer's order, the discount is
+    on that order, and a buyer without a coupon pays the full price."""
+    setup = create_live_room(db, stock=50)
+    deal = open_deal(db, setup, pool=10, limit=1, price_fen=990)
+    coupon = create_coupon(db, setup.shop.store, amount_off_fen=300)
+    buyers = [create_user(db) for _ in range(4)]
+    claims = {b.id: claim_coupon(db, coupon, b) for b in buyers[:3]}
+    ensure_county(db, WUGONG)
+    tickets = [
+        Ticket(
+            deal_id=deal.id,
+            key=uuid.uuid4().hex,
+            body=order_body(coupon_claim_id=claims[b.id].id if b.id in claims else None),
+            buyer_id=b.id,
+        )
+        for b in buyers
+    ]
+    outcomes = place_batch(db, deal_id=deal.id, tickets=tickets, now=utcnow(), payment_minutes=10)
+    placed = [o for o in outcomes if isinstance(o, DealOrderRead)]
+    assert len(placed) == 4
+    for buyer, read in zip(buyers, placed, strict=True):
+        order = db.get(Order, read.order_id)
+        assert order is not None and order.buyer_id == buyer.id
+        if buyer.id in claims:
+            db.refresh(claims[buyer.id])
+            assert claims[buyer.id].order_id == read.order_id
+            assert claims[buyer.id].used_at is not None
+            assert (order.discount_fen, order.total_fen) == (300, 690)
+        else:
+            assert (order.discount_fen, order.total_fen) == (0, 990)
+
+
+def test_using_claims_already_used_is_refused_and_changes_nothing(db: Session) -> None:
+    setup = create_live_room(db, stock=50)
+    deal = open_deal(db, setup, pool=10, limit=1)
+    coupon = create_coupon(db, setup.shop.store)
+    buyers = [create_user(db) for _ in range(2)]
+    free, taken = (claim_coupon(db, coupon, b) for b in buyers)
+    orders = [o.order_id for o in buy(db, deal, buyers) if isinstance(o, DealOrderRead)]
+    order_coupons.use_claim(db, claim_id=taken.id, order_id=orders[1], now=utcnow())
+    with pytest.raises(ShanhuoError) as caught, db.begin_nested():
+        # The caller's transaction is abandoned when this raises (a refused batch's is).
+        order_coupons.use_claims(db, [(free.id, orders[0]), (taken.id, orders[0])], now=utcnow())
+    assert caught.value.code == "coupon_claim_used"
+    db.refresh(free)
+    db.refresh(taken)
+    assert (free.order_id, taken.order_id) == (None, orders[1])

@@ -230,10 +230,16 @@ def write_granted(
         ],
         returning="id",
     )
-    for i, order_id in zip(granted, order_ids, strict=True):
-        terms = claims.get(i)
-        if terms is not None:  # guarded: a claim used meanwhile refuses the batch
-            order_coupons.use_claim(session, claim_id=terms.claim_id, order_id=order_id, now=now)
+    # Guarded: a claim used meanwhile refuses the batch.
+    order_coupons.use_claims(
+        session,
+        [
+            (claims[i].claim_id, order_id)
+            for i, order_id in zip(granted, order_ids, strict=True)
+            if i in claims
+        ],
+        now=now,
+    )
     for k, (i, body) in enumerate(zip(granted, bodies, strict=True)):
         items, discount, total = amounts[k]
         results[i] = DealOrderRead(
