@@ -419,6 +419,8 @@ def one_config(
     """Echo and intake alternate for ``rounds`` rounds on the same server (each intake round on
     a fresh deal), so a burst of load from elsewhere on this shared machine hits both sides
     alike; the ratio is the median of the rounds'. The naive baseline runs once."""
+    from shanhuo.live.intake import writer_shape
+
     pool = int(n * 0.9)  # the last 10% of buyers find it sold out: contention at the end
     setup = prepare(url, buyers=n, pools=(pool,) * (rounds + 1))
     intake_deals, naive_deal = setup["deal_ids"][:rounds], setup["deal_ids"][rounds]
@@ -499,6 +501,12 @@ def one_config(
     return {
         "db": db,
         "workers": workers,
+        "writer": writer_shape(
+            os.environ.get("SHANHUO_LIVE_INTAKE_WRITER", "auto"),
+            database="postgresql" if db == "postgres" else "sqlite",
+            workers=workers,
+            cpus=os.cpu_count() or 1,
+        ),
         "requests": n,
         "concurrency": concurrency,
         "rounds": per_round,
@@ -550,7 +558,8 @@ def print_row(r: dict[str, Any]) -> None:
     ok_exact = r["oversold"] == 0 and r["missing"] == 0 and r["duplicates"] == 0
     print(
         f"{r['db']:<10} workers={r['workers']}  requests={r['requests']} (10% retried with the same key), "
-        f"{r['concurrency']} connections, {len(r['rounds'])} rounds of echo then intake\n"
+        f"{r['concurrency']} connections, {len(r['rounds'])} rounds of echo then intake, "
+        f"deal writer: {r['writer']} (live.intake.writer_shape)\n"
         + "".join(
             f"  round {k + 1}: echo {x['echo_rps']:6.0f} req/s, intake {x['intake_requests_per_s']:6.0f} req/s"
             f" ({x['intake_orders_per_s']:.0f} accepted orders/s) → {x['ratio_echo']:.2f}\n"
