@@ -171,9 +171,9 @@ def test_the_same_key_from_many_threads_makes_one_order(committed_engine: Engine
         assert check.scalar(select(func.count()).select_from(Order)) == 1
 
 
-@pytest.mark.parametrize("writer_thread", [True, False], ids=["thread-writer", "task-writer"])
+@pytest.mark.parametrize("writer", ["thread", "task"], ids=["thread-writer", "task-writer"])
 def test_intakes_of_several_workers_race_optimistically_and_never_oversell(
-    committed_engine: Engine, writer_thread: bool
+    committed_engine: Engine, writer: str
 ) -> None:
     """Four ``DealIntake`` writers (one per worker process, each with its own event loop)
     of either shape (see ``DealIntake``) take 30 requests each for a pool of 41: batches read the pool unlocked, so some are
@@ -191,7 +191,7 @@ def test_intakes_of_several_workers_race_optimistically_and_never_oversell(
     intakes: list[DealIntake] = []
 
     def worker(w: int) -> None:
-        intake = DealIntake(factory, max_batch=8, payment_minutes=10, writer_thread=writer_thread)
+        intake = DealIntake(factory, max_batch=8, payment_minutes=10, writer=writer)
         intakes.append(intake)
 
         async def burst() -> list[object]:

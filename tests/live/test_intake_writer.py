@@ -1,4 +1,4 @@
-"""The deal writer's life, in both shapes (``DealIntake``, ``writer_thread``): a batch that
+"""The deal writer's life, in both shapes (``DealIntake``, ``writer``): a batch that
 fails for a bug answers every request instead of leaving it hanging, an idle writer retires
 and a later request starts a new one, and ``close`` answers what was already queued."""
 
@@ -16,7 +16,7 @@ from shanhuo.live.schemas import DealOrderRead
 from tests.helpers.accounts import create_user
 from tests.helpers.live import create_live_room, open_deal, order_body
 
-SHAPES = pytest.mark.parametrize("writer_thread", [True, False], ids=["thread", "task"])
+SHAPES = pytest.mark.parametrize("writer", ["thread", "task"])
 
 
 class Broken(Exception):
@@ -28,11 +28,9 @@ def _broken_session() -> Session:
 
 
 @SHAPES
-def test_a_failing_batch_answers_every_request_with_the_error(writer_thread: bool) -> None:
+def test_a_failing_batch_answers_every_request_with_the_error(writer: str) -> None:
     async def burst() -> list[object]:
-        intake = DealIntake(
-            _broken_session, max_batch=4, payment_minutes=10, writer_thread=writer_thread
-        )
+        intake = DealIntake(_broken_session, max_batch=4, payment_minutes=10, writer=writer)
         tickets = [Ticket(deal_id=1, key=f"k{i}", body=order_body(), buyer_id=i) for i in range(10)]
         try:
             return await asyncio.wait_for(
@@ -49,7 +47,7 @@ def test_a_failing_batch_answers_every_request_with_the_error(writer_thread: boo
 
 @SHAPES
 def test_an_idle_writer_retires_and_the_next_request_starts_another(
-    committed_engine: Engine, writer_thread: bool
+    committed_engine: Engine, writer: str
 ) -> None:
     with Session(committed_engine) as setup_session:
         setup = create_live_room(setup_session, stock=50)
@@ -59,7 +57,7 @@ def test_an_idle_writer_retires_and_the_next_request_starts_another(
     factory = sessionmaker(committed_engine, expire_on_commit=False)
 
     async def scenario() -> tuple[DealOrderRead, DealOrderRead, bool]:
-        intake = DealIntake(factory, max_batch=8, payment_minutes=10, writer_thread=writer_thread)
+        intake = DealIntake(factory, max_batch=8, payment_minutes=10, writer=writer)
         intake.IDLE_SECONDS = 0.05
         try:
             first = await intake.submit(

@@ -92,11 +92,7 @@ def _json_rows(name: str, *columns: tuple[str, Any], postgres: bool) -> Any:
     for position, (label, column) in enumerate(columns):
         if postgres:
             path = "value" if single else f"value->>{position}"
-            if isinstance(column.type, String):
-                spelled = "text"
-            else:
-                spelled = column.type.compile(dialect=_PG)
-            selected.append(f"CAST({path} AS {spelled}) AS {label}")
+            selected.append(f"CAST({path} AS {_pg_spelling(column.type)}) AS {label}")
         else:
             path = "value" if single else f"json_extract(value, '$[{position}]')"
             selected.append(f"{path} AS {label}")
@@ -111,6 +107,12 @@ def _json_rows(name: str, *columns: tuple[str, Any], postgres: bool) -> Any:
         .columns(*(sql_column(label, column.type) for label, column in columns))
         .subquery(name)
     )
+
+
+def _pg_spelling(sql_type: TypeEngine[Any]) -> str:
+    """A type as a PostgreSQL cast target, strings as ``text``: a cast to ``varchar(n)``
+    would silently cut a longer value (and could then match or store a different one)."""
+    return "text" if isinstance(sql_type, String) else sql_type.compile(dialect=_PG)
 
 
 def _json_array(sql_type: TypeEngine[Any], name: str, param: BindParameter[Any]) -> Any:
@@ -146,8 +148,7 @@ def _recordset(table: Table, columns: tuple[str, ...]) -> tuple[Any, dict[str, A
         if isinstance(sql_type, TypeDecorator):
             converters[name] = partial(sql_type.process_bind_param, dialect=_PG)
             sql_type = sql_type.impl_instance
-        spelled = "text" if isinstance(sql_type, String) else sql_type.compile(dialect=_PG)
-        declared.append(f'"{name}" {spelled}')
+        declared.append(f'"{name}" {_pg_spelling(sql_type)}')
     names = ", ".join(f'"{c}"' for c in columns)
     # Identifiers come from the Table's metadata (table.c[name] above refuses anything else),
     # never from request data; values travel as one bound parameter.

@@ -16,7 +16,7 @@ row (the deal's pool). So:
    without a timer, so latency at low load is one transaction. Requests reach the writer
    in whole waves: everything one pass of the event loop queued, together (a batch has
    ~2 ms of fixed work, so a few requests taken while the loop is still parsing the rest
-   cost more per order). The writer has two shapes, by database (``writer_thread``):
+   cost more per order). The writer has two shapes (``writer_shape``):
 
    - **PostgreSQL: a thread per deal** that takes the next batch as soon as one commits.
      The database works in another process, so while it writes one batch this process can
@@ -209,8 +209,8 @@ class _TaskLane:
 class DealIntake:
     """Per worker process: one queue and one writer per deal (see the module docstring).
     ``on_committed`` is called in the event loop after each committed batch (broadcasts). A
-    deal's writer ends after ``IDLE_SECONDS`` without requests. ``writer_thread``: the
-    PostgreSQL shape of the writer (a thread), else the SQLite one (an asyncio task)."""
+    deal's writer ends after ``IDLE_SECONDS`` without requests. ``writer``: its shape,
+    "thread" or "task" (``writer_shape``)."""
 
     IDLE_SECONDS = 30.0
 
@@ -220,25 +220,23 @@ class DealIntake:
         *,
         max_batch: int,
         payment_minutes: int,
-        writer_thread: bool = True,
+        writer: str = "thread",
         on_committed: Callable[[BatchReport], None] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.max_batch = max_batch
         self.payment_minutes = payment_minutes
-        self.writer_thread = writer_thread
+        self.writer = writer
         self.on_committed = on_committed
         self.lanes: dict[int, _ThreadLane | _TaskLane] = {}
         self.lanes_lock = threading.Lock()  # a lane is created, fed and retired under it
-        self.batches = 0
-        self.refused_attempts = 0  # batch attempts a guard refused (another worker was first)
 
     async def submit(self, ticket: Ticket) -> DealOrderRead:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         with self.lanes_lock:  # so a lane never retires with this ticket on its way
             lane = self.lanes.get(ticket.deal_id)
             if lane is None:
-                kind = _ThreadLane if self.writer_thread else _TaskLane
+                kind = _ThreadLane if self.writer == "thread" else _TaskLane
                 lane = self.lanes[ticket.deal_id] = kind(self, ticket.deal_id)
             lane.put((ticket, future))
         outcome = await future
@@ -263,7 +261,6 @@ class DealIntake:
         except Exception as exc:  # a bug: every waiting request gets a 500, never a hang
             log.exception("deal %s: batch of %d failed", deal_id, len(batch))
             return [(future, exc) for _, future in batch], []
-        self.batches += 1
         return [(f, o) for (_, f), o in zip(batch, outcomes, strict=True)], reports
 
     def deliver(self, answers: Answers, reports: list[BatchReport]) -> None:
@@ -293,7 +290,6 @@ class DealIntake:
             except Exception:
                 if lock_first and len(tickets) == 1:
                     raise
-                self.refused_attempts += 1
         log.warning("deal %s: batch of %d retried one by one", deal_id, len(tickets))
         outcomes = []
         reports = []

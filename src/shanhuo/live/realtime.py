@@ -108,13 +108,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         lambda: app.state.session_factory(),
         max_batch=settings.live_intake_max_batch,
         payment_minutes=settings.live_deal_payment_minutes,
-        writer_thread=writer_shape(
+        writer=writer_shape(
             settings.live_intake_writer,
             database=app.state.engine.dialect.name,
             workers=_worker_processes(),
             cpus=os.cpu_count() or 1,
-        )
-        == "thread",
+        ),
         on_committed=_on_committed(hub),
     )
     state = LiveState(settings=settings, hub=hub, intake=intake)
