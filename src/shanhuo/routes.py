@@ -11,6 +11,7 @@ from shanhuo.catalog import pages as catalog_pages
 from shanhuo.config import Settings
 from shanhuo.finance import api as finance_api
 from shanhuo.finance import pages as finance_pages
+from shanhuo.kit.routing import flatten_included_routers
 from shanhuo.live import api as live_api
 from shanhuo.live import pages as live_pages
 from shanhuo.logistics import api as logistics_api
@@ -62,3 +63,4 @@ def include_routes(app: FastAPI, settings: Settings) -> None:
         report_pages,
     ):
         app.include_router(pages.router)
+    flatten_included_routers(app)  # one flat list to match: see kit.routing
